@@ -1,0 +1,35 @@
+# poverty_aid — PGXS build.
+#
+#   make                 build the module and the install script
+#   make install         install into the PostgreSQL that pg_config names
+#   make installcheck    run the pg_regress tests against a running server
+#
+# The install script is assembled from sql/ext/*.sql, one file per concern,
+# in the order of their numeric prefixes.  C sources are every src/*.c.
+
+EXTENSION   = poverty_aid
+EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big  = poverty_aid
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+EXT_SOURCES = $(sort $(wildcard sql/ext/*.sql))
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(wildcard sql/upgrade/$(EXTENSION)--*--*.sql)
+
+REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+EXTRA_CLEAN = $(DATA_built)
+
+PG_CONFIG  ?= pg_config
+PGXS       := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(EXT_SOURCES) $(EXTENSION).control
+	( echo "-- $(EXTENSION) $(EXTVERSION): generated from sql/ext/*.sql by the Makefile; edit those."; \
+	  echo '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	  for f in $(EXT_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@

@@ -1,0 +1,17 @@
+/*-------------------------------------------------------------------------
+ *
+ * poverty_aid.c
+ *	  Module entry point of the poverty_aid extension.
+ *
+ * Every other concern lives in its own file: region codes in
+ * region_code.c, resident ID numbers in resident_id.c, the ratio type in
+ * ratio.c and its aggregates in ratio_aggs.c, exact sums in money.c and the
+ * distinct-unit set of coverage() in coverage.c.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+PG_MODULE_MAGIC;
