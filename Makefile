@@ -31,5 +31,5 @@ include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(EXT_SOURCES) $(EXTENSION).control
 	( echo "-- $(EXTENSION) $(EXTVERSION): generated from sql/ext/*.sql by the Makefile; edit those."; \
-	  echo '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	  printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	  for f in $(EXT_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@

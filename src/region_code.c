@@ -1,0 +1,325 @@
+/*-------------------------------------------------------------------------
+ *
+ * region_code.c
+ *	  Statistical division codes: the 12-digit codes of the National Bureau
+ *	  of Statistics whose first six digits are the GB/T 2260 code.
+ *
+ * A code is PP CC DD TTT VVV: province, prefecture, county, township and
+ * village.  The level of a unit follows from the code: a province is
+ * PP0000000000, a prefecture PPCC00000000, a county PPCCDD000000, a
+ * township PPCCDDTTT000 and a village uses all twelve digits.  Once a part
+ * is zero every later part must be zero too, so each code names exactly one
+ * place in the tree and its parent is the code with its last non-zero part
+ * cleared.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "region_code.h"
+
+/* Digit offsets at which each level's part ends, by level. */
+static const int level_end[] = {2, 4, 6, 9, 12};
+static const char *const level_names[] = {
+	"province", "prefecture", "county", "township", "village"
+};
+
+/*
+ * Parse a code given as 6, 9 or 12 digits into 12 digits in "out" and
+ * return its level; report an invalid code as an error that names it.
+ */
+RegionLevel
+region_code_parse(const char *text, int len, char *out)
+{
+	int			i;
+	int			level;
+
+	if (len != 6 && len != 9 && len != 12)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid division code"),
+				 errdetail("Code \"%.*s\" has %d characters; a division code has 12 digits (6 or 9 are accepted and padded with zeros).",
+						   Min(len, 40), text, len)));
+	for (i = 0; i < len; i++)
+	{
+		if (text[i] < '0' || text[i] > '9')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid division code"),
+					 errdetail("Code \"%.*s\" contains the non-digit character \"%c\".",
+							   len, text, text[i])));
+		out[i] = text[i];
+	}
+	for (; i < REGION_CODE_LEN; i++)
+		out[i] = '0';
+	out[REGION_CODE_LEN] = '\0';
+
+	/* The level is the last part that is not all zeros. */
+	level = -1;
+	for (i = 0; i < 5; i++)
+	{
+		int			start = (i == 0) ? 0 : level_end[i - 1];
+		bool		zero = true;
+		int			j;
+
+		for (j = start; j < level_end[i]; j++)
+			if (out[j] != '0')
+				zero = false;
+		if (!zero)
+		{
+			if (level != i - 1)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid division code"),
+						 errdetail("Code \"%s\" has a non-zero %s part under a zero %s part.",
+								   out, level_names[i], level_names[i - 1])));
+			level = i;
+		}
+	}
+	if (level < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid division code"),
+				 errdetail("Code \"%s\" has a zero province part.", out)));
+	return (RegionLevel) level;
+}
+
+/* Parse a text argument; convenience for the SQL-callable functions. */
+static RegionLevel
+parse_arg(text *arg, char *out)
+{
+	return region_code_parse(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), out);
+}
+
+/* Clear every digit after the end of "level" in a normalised code. */
+static void
+truncate_to_level(char *code, RegionLevel level)
+{
+	int			i;
+
+	for (i = level_end[level]; i < REGION_CODE_LEN; i++)
+		code[i] = '0';
+}
+
+const char *
+region_level_name(RegionLevel level)
+{
+	return level_names[level];
+}
+
+/*
+ * region_code(text) returns text
+ *		The 12-digit form of a division code given as 6, 9 or 12 digits;
+ *		an error for anything that is not a valid code.
+ */
+PG_FUNCTION_INFO_V1(pa_region_code);
+Datum
+pa_region_code(PG_FUNCTION_ARGS)
+{
+	char		code[REGION_CODE_LEN + 1];
+
+	parse_arg(PG_GETARG_TEXT_PP(0), code);
+	PG_RETURN_TEXT_P(cstring_to_text(code));
+}
+
+/*
+ * region_code_level(text) returns text
+ *		The level name of a code: province, prefecture, county, township or
+ *		village.  The SQL wrapper region_level() casts it to the enum.
+ */
+PG_FUNCTION_INFO_V1(pa_region_code_level);
+Datum
+pa_region_code_level(PG_FUNCTION_ARGS)
+{
+	char		code[REGION_CODE_LEN + 1];
+	RegionLevel level = parse_arg(PG_GETARG_TEXT_PP(0), code);
+
+	PG_RETURN_TEXT_P(cstring_to_text(level_names[level]));
+}
+
+/*
+ * region_code_is_valid(text) returns boolean
+ *		Whether a text is a valid 12-digit code, without raising an error;
+ *		for filtering staged rows.
+ */
+PG_FUNCTION_INFO_V1(pa_region_code_is_valid);
+Datum
+pa_region_code_is_valid(PG_FUNCTION_ARGS)
+{
+	text	   *arg = PG_GETARG_TEXT_PP(0);
+	const char *s = VARDATA_ANY(arg);
+	int			len = VARSIZE_ANY_EXHDR(arg);
+	bool		seen_zero_part = false;
+	int			i;
+
+	if (len != REGION_CODE_LEN)
+		PG_RETURN_BOOL(false);
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			PG_RETURN_BOOL(false);
+	for (i = 0; i < 5; i++)
+	{
+		int			start = (i == 0) ? 0 : level_end[i - 1];
+		bool		zero = true;
+		int			j;
+
+		for (j = start; j < level_end[i]; j++)
+			if (s[j] != '0')
+				zero = false;
+		if (zero && i == 0)
+			PG_RETURN_BOOL(false);
+		if (!zero && seen_zero_part)
+			PG_RETURN_BOOL(false);
+		if (zero)
+			seen_zero_part = true;
+	}
+	PG_RETURN_BOOL(true);
+}
+
+/*
+ * region_parent_code(text) returns text
+ *		The code of the unit one level up (the code with its last non-zero
+ *		part cleared), or NULL for a province.
+ */
+PG_FUNCTION_INFO_V1(pa_region_parent_code);
+Datum
+pa_region_parent_code(PG_FUNCTION_ARGS)
+{
+	char		code[REGION_CODE_LEN + 1];
+	RegionLevel level = parse_arg(PG_GETARG_TEXT_PP(0), code);
+
+	if (level == REGION_PROVINCE)
+		PG_RETURN_NULL();
+	truncate_to_level(code, level - 1);
+	PG_RETURN_TEXT_P(cstring_to_text(code));
+}
+
+/*
+ * region_ancestor_code(code text, level text) returns text
+ *		The code of the unit at "level" that contains "code" (the code itself
+ *		at its own level), or NULL when "code" lies above that level.
+ */
+PG_FUNCTION_INFO_V1(pa_region_ancestor_code);
+Datum
+pa_region_ancestor_code(PG_FUNCTION_ARGS)
+{
+	char		code[REGION_CODE_LEN + 1];
+	RegionLevel level = parse_arg(PG_GETARG_TEXT_PP(0), code);
+	char	   *wanted = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int			target = -1;
+	int			i;
+
+	for (i = 0; i < 5; i++)
+		if (strcmp(wanted, level_names[i]) == 0)
+			target = i;
+	if (target < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid region level"),
+				 errdetail("Level \"%s\" is not one of province, prefecture, county, township, village.",
+						   wanted)));
+	if ((int) level < target)
+		PG_RETURN_NULL();
+	truncate_to_level(code, (RegionLevel) target);
+	PG_RETURN_TEXT_P(cstring_to_text(code));
+}
+
+/*
+ * region_contains(outer text, inner text) returns boolean
+ *		Whether the unit "inner" lies inside the unit "outer" or is it: the
+ *		significant digits of outer are a prefix of inner.
+ */
+PG_FUNCTION_INFO_V1(pa_region_contains);
+Datum
+pa_region_contains(PG_FUNCTION_ARGS)
+{
+	char		outer[REGION_CODE_LEN + 1];
+	char		inner[REGION_CODE_LEN + 1];
+	RegionLevel outer_level = parse_arg(PG_GETARG_TEXT_PP(0), outer);
+
+	parse_arg(PG_GETARG_TEXT_PP(1), inner);
+	PG_RETURN_BOOL(memcmp(outer, inner, level_end[outer_level]) == 0);
+}
+
+/*
+ * region_check_parent(code text, parent_code text) returns boolean
+ *		True when parent_code is the parent of code (both NULL-free; a
+ *		province must have no parent).  A mismatch is an error naming both
+ *		codes; used by the CHECK constraint of poverty_aid.region.
+ */
+PG_FUNCTION_INFO_V1(pa_region_check_parent);
+Datum
+pa_region_check_parent(PG_FUNCTION_ARGS)
+{
+	char		code[REGION_CODE_LEN + 1];
+	char		expected[REGION_CODE_LEN + 1];
+	char		parent[REGION_CODE_LEN + 1];
+	RegionLevel level;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	level = parse_arg(PG_GETARG_TEXT_PP(0), code);
+
+	if (level == REGION_PROVINCE)
+	{
+		if (!PG_ARGISNULL(1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a province cannot have a parent region"),
+					 errdetail("Region \"%s\" is a province but has parent \"%s\".",
+							   code, text_to_cstring(PG_GETARG_TEXT_PP(1)))));
+		PG_RETURN_BOOL(true);
+	}
+
+	memcpy(expected, code, sizeof(code));
+	truncate_to_level(expected, level - 1);
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("region parent does not match its code"),
+				 errdetail("Region \"%s\" has no parent; its parent must be \"%s\".",
+						   code, expected)));
+	parse_arg(PG_GETARG_TEXT_PP(1), parent);
+	if (memcmp(parent, expected, REGION_CODE_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("region parent does not match its code"),
+				 errdetail("Region \"%s\" has parent \"%s\"; its parent must be \"%s\".",
+						   code, parent, expected)));
+	PG_RETURN_BOOL(true);
+}
+
+/*
+ * region_zone(code text) returns text
+ *		The policy zone (east, central, west) of a code's province under the
+ *		western development and central rise policies; it sets the exit
+ *		thresholds.  NULL for a province code that is not in the table
+ *		(Hong Kong, Macao, Taiwan).
+ */
+PG_FUNCTION_INFO_V1(pa_region_zone);
+Datum
+pa_region_zone(PG_FUNCTION_ARGS)
+{
+	static const int west[] = {15, 45, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65};
+	static const int central[] = {14, 22, 23, 34, 36, 41, 42, 43};
+	static const int east[] = {11, 12, 13, 21, 31, 32, 33, 35, 37, 44, 46};
+	char		code[REGION_CODE_LEN + 1];
+	int			province;
+	int			i;
+
+	parse_arg(PG_GETARG_TEXT_PP(0), code);
+	province = (code[0] - '0') * 10 + (code[1] - '0');
+	for (i = 0; i < (int) lengthof(west); i++)
+		if (west[i] == province)
+			PG_RETURN_TEXT_P(cstring_to_text("west"));
+	for (i = 0; i < (int) lengthof(central); i++)
+		if (central[i] == province)
+			PG_RETURN_TEXT_P(cstring_to_text("central"));
+	for (i = 0; i < (int) lengthof(east); i++)
+		if (east[i] == province)
+			PG_RETURN_TEXT_P(cstring_to_text("east"));
+	PG_RETURN_NULL();
+}
