@@ -221,6 +221,7 @@ CREATE TABLE @extschema@.fund (
 );
 CREATE INDEX fund_recipient_region_code_idx ON @extschema@.fund (recipient_region_code);
 COMMENT ON TABLE @extschema@.fund IS 'Aid fund plans: who pays, for which region, year and purpose, how much (yuan)';
+COMMENT ON COLUMN @extschema@.fund.recipient_region_code IS 'Region that receives the funds (a county or village)';
 COMMENT ON COLUMN @extschema@.fund.helper_id IS 'The paying unit, when it is a registered helper';
 COMMENT ON COLUMN @extschema@.fund.planned IS 'Planned amount, exact yuan';
 COMMENT ON COLUMN @extschema@.fund.allocated_on IS 'Day the plan was approved and the funds allocated';
