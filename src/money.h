@@ -1,0 +1,68 @@
+/*-------------------------------------------------------------------------
+ *
+ * money.h
+ *	  Exact fixed-point amounts: a decimal with up to 4 fractional digits
+ *	  held as an int128 scaled by 10^4, read straight from a numeric datum
+ *	  and written back as one.
+ *
+ * Every ratio part, every count and every sum of money in poverty_aid goes
+ * through this representation, so sums are exact and never rounded.  The
+ * magnitude of a scaled value is kept below 2^124 (about 2.1e33 once the
+ * scale is taken off), which leaves the low 3 bits of an int128 free for a
+ * part's display scale (see ratio.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef POVERTY_AID_MONEY_H
+#define POVERTY_AID_MONEY_H
+
+#include "postgres.h"
+
+#include "lib/stringinfo.h"
+
+/* number of fractional decimal digits kept exactly */
+#define MONEY_SCALE			4
+/* 10^MONEY_SCALE: the scaled value of 1 */
+#define MONEY_ONE			((int128) 10000)
+/* scaled values must lie in [-MONEY_LIMIT, MONEY_LIMIT) */
+#define MONEY_LIMIT			(((int128) 1) << 124)
+
+static inline bool
+money_in_range(int128 value)
+{
+	return value >= -MONEY_LIMIT && value < MONEY_LIMIT;
+}
+
+/*
+ * Decode a numeric datum into a value scaled by 10^4 and its display scale
+ * (0..4).  The datum is read in place (short or long numeric header, inline
+ * short varlena or not) and is only detoasted if it is compressed or stored
+ * out of line.  NaN and infinities, nonzero digits beyond the 4th fractional
+ * place and magnitudes beyond the range are errors; "what" names the value in
+ * the error detail (e.g. "in_place").
+ */
+extern int128 money_from_numeric(Datum datum, int *scale, const char *what);
+
+/* A numeric datum (canonical short format) holding value / 10^4 at scale. */
+extern Datum money_to_numeric(int128 value, int scale);
+
+/* Append the decimal text of value / 10^4 with exactly "scale" digits. */
+extern void money_append_text(StringInfo buf, int128 value, int scale);
+
+/*
+ * Parse a decimal ([+-]digits[.digits]) at *str, advancing *str past it.
+ * Returns false if there is no well-formed decimal there; raises 22023 for
+ * nonzero digits beyond the 4th fractional place and 22003 when out of range.
+ * "input" is the whole text, quoted in error details.
+ */
+extern bool money_parse(const char **str, int128 *value, int *scale,
+						const char *input);
+
+/* The int64 count n as a scaled value (always in range). */
+static inline int128
+money_from_int64(int64 n)
+{
+	return (int128) n * MONEY_ONE;
+}
+
+#endif							/* POVERTY_AID_MONEY_H */
