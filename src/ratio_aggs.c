@@ -39,6 +39,8 @@ PG_FUNCTION_INFO_V1(ratio_agg_numeric_trans);
 PG_FUNCTION_INFO_V1(ratio_agg_numeric_inv);
 PG_FUNCTION_INFO_V1(ratio_agg_int8_trans);
 PG_FUNCTION_INFO_V1(ratio_agg_int8_inv);
+PG_FUNCTION_INFO_V1(ratio_agg_int4_trans);
+PG_FUNCTION_INFO_V1(ratio_agg_int4_inv);
 PG_FUNCTION_INFO_V1(rollup_inv);
 PG_FUNCTION_INFO_V1(exit_rate_trans);
 PG_FUNCTION_INFO_V1(exit_rate_inv);
@@ -68,7 +70,7 @@ check_count(int64 count, const char *what)
 static inline int128
 amount_from_numeric(Datum datum, int *scale, const char *what, bool allow_negative)
 {
-	int128		amount = money_from_numeric(datum, scale, what);
+	int128		amount = money_from_numeric_fast(datum, scale, what);
 
 	if (unlikely(amount < 0 && !allow_negative))
 		ereport(ERROR,
@@ -172,6 +174,34 @@ ratio_agg_int8_inv(PG_FUNCTION_ARGS)
 
 	ratio_part_sub(&state->num, money_from_int64(PG_GETARG_INT64(1)));
 	ratio_part_sub(&state->den, money_from_int64(PG_GETARG_INT64(2)));
+	PG_RETURN_RATIO_P(state);
+}
+
+/*
+ * The integer variant exists so that ratio_agg(int, int) -- integer columns
+ * or literals -- resolves instead of being ambiguous between bigint and
+ * numeric.
+ */
+Datum
+ratio_agg_int4_trans(PG_FUNCTION_ARGS)
+{
+	Ratio	   *state = ratio_trans_state(fcinfo);
+	int32		num = PG_GETARG_INT32(1);
+	int32		den = PG_GETARG_INT32(2);
+
+	check_count(den, "denominator");
+	ratio_part_add(&state->num, money_from_int64(num), 0);
+	ratio_part_add(&state->den, money_from_int64(den), 0);
+	PG_RETURN_RATIO_P(state);
+}
+
+Datum
+ratio_agg_int4_inv(PG_FUNCTION_ARGS)
+{
+	Ratio	   *state = ratio_trans_state(fcinfo);
+
+	ratio_part_sub(&state->num, money_from_int64(PG_GETARG_INT32(1)));
+	ratio_part_sub(&state->den, money_from_int64(PG_GETARG_INT32(2)));
 	PG_RETURN_RATIO_P(state);
 }
 

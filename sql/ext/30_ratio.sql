@@ -195,6 +195,23 @@ CREATE AGGREGATE @extschema@.ratio_agg(num bigint, den bigint) (
 COMMENT ON AGGREGATE @extschema@.ratio_agg(bigint, bigint) IS
 'Ratio of sums sum(num) / sum(den) of counts. num may be negative, den may not (22023). Rows with a NULL argument are skipped; no rows give 0/0.';
 
+CREATE FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, integer, integer) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_int4_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, integer, integer) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_int4_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, integer, integer) IS 'Transition of ratio_agg(integer, integer): adds num and den.';
+COMMENT ON FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, integer, integer) IS 'Inverse transition of ratio_agg(integer, integer), for moving window frames.';
+
+CREATE AGGREGATE @extschema@.ratio_agg(num integer, den integer) (
+	SFUNC = @extschema@.ratio_agg_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.ratio_agg_trans, MINVFUNC = @extschema@.ratio_agg_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ratio_agg(integer, integer) IS
+'Ratio of sums sum(num) / sum(den) of integer counts; exists so that integer columns and literals resolve without casts. num may be negative, den may not (22023).';
+
 CREATE FUNCTION @extschema@.rollup_inv(@extschema@.ratio, @extschema@.ratio) RETURNS @extschema@.ratio
 	AS 'MODULE_PATHNAME', 'rollup_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.rollup_inv(@extschema@.ratio, @extschema@.ratio) IS 'Inverse transition of rollup: subtracts the parts, for moving window frames.';
