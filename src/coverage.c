@@ -47,6 +47,8 @@ PG_FUNCTION_INFO_V1(coverage_serialize);
 PG_FUNCTION_INFO_V1(coverage_deserialize);
 PG_FUNCTION_INFO_V1(coverage_final);
 PG_FUNCTION_INFO_V1(coverage_state_bytes_final);
+PG_FUNCTION_INFO_V1(coverage_state_final);
+PG_FUNCTION_INFO_V1(coverage_of_state);
 
 #define CHUNK_SHIFT			16
 #define CHUNK_IDS			(1 << CHUNK_SHIFT)
@@ -647,21 +649,13 @@ unitset_contains_all(UnitSet *set, UnitSet *subset)
 	return true;
 }
 
-/*
- * coverage_deserialize(bytea, internal) -> state.  Allocates in the aggregate
- * context, or the current one when called directly (tests do, to show that
- * corrupt input is refused).
- */
-Datum
-coverage_deserialize(PG_FUNCTION_ARGS)
+/* Read a serialised state, checking everything, into a new state. */
+static CoverageState *
+coverage_state_read(bytea *data, MemoryContext context)
 {
-	bytea	   *data = PG_GETARG_BYTEA_PP(0);
-	MemoryContext context;
 	CoverageState *state;
 	StateReader reader;
 
-	if (!AggCheckCallContext(fcinfo, &context))
-		context = CurrentMemoryContext;
 	reader.pos = (const unsigned char *) VARDATA_ANY(data);
 	reader.end = reader.pos + VARSIZE_ANY_EXHDR(data);
 	if (read_uint(&reader, 4) != COVERAGE_MAGIC)
@@ -677,23 +671,65 @@ coverage_deserialize(PG_FUNCTION_ARGS)
 		report_corrupt("The state has trailing bytes.");
 	if (!unitset_contains_all(&state->units, &state->covered))
 		report_corrupt("A covered unit is missing from the units in scope.");
-	PG_RETURN_POINTER(state);
+	return state;
+}
+
+/* coverage_deserialize(bytea, internal) -> state, in the aggregate context */
+Datum
+coverage_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext context;
+
+	if (!AggCheckCallContext(fcinfo, &context))
+		elog(ERROR, "coverage_deserialize called in non-aggregate context");
+	PG_RETURN_POINTER(coverage_state_read(PG_GETARG_BYTEA_PP(0), context));
+}
+
+static Ratio *
+coverage_ratio(CoverageState *state)
+{
+	Ratio	   *result = (Ratio *) palloc0(sizeof(Ratio));
+
+	if (state != NULL)
+	{
+		result->num = ratio_part_make(money_from_int64((int64) state->covered.count), 0);
+		result->den = ratio_part_make(money_from_int64((int64) state->units.count), 0);
+	}
+	return result;
+}
+
+/*
+ * coverage_state_final(state) -> bytea: the final step of coverage_state(),
+ * the serialised set itself, so that sets from several servers can be
+ * shipped and evaluated later with coverage_of_state.  No rows give the
+ * serialised empty state.
+ */
+Datum
+coverage_state_final(PG_FUNCTION_ARGS)
+{
+	CoverageState *state;
+
+	if (PG_ARGISNULL(0))
+		state = coverage_state_create(CurrentMemoryContext);
+	else
+		state = (CoverageState *) PG_GETARG_POINTER(0);
+	return DirectFunctionCall1(coverage_serialize, PointerGetDatum(state));
+}
+
+/* coverage_of_state(bytea) -> ratio: coverage of a serialised state */
+Datum
+coverage_of_state(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_RATIO_P(coverage_ratio(coverage_state_read(PG_GETARG_BYTEA_PP(0),
+														 CurrentMemoryContext)));
 }
 
 /* coverage_final(state) -> ratio: distinct covered units / distinct units */
 Datum
 coverage_final(PG_FUNCTION_ARGS)
 {
-	Ratio	   *result = (Ratio *) palloc0(sizeof(Ratio));
-
-	if (!PG_ARGISNULL(0))
-	{
-		CoverageState *state = (CoverageState *) PG_GETARG_POINTER(0);
-
-		result->num = ratio_part_make(money_from_int64((int64) state->covered.count), 0);
-		result->den = ratio_part_make(money_from_int64((int64) state->units.count), 0);
-	}
-	PG_RETURN_RATIO_P(result);
+	PG_RETURN_RATIO_P(coverage_ratio(PG_ARGISNULL(0) ? NULL :
+									 (CoverageState *) PG_GETARG_POINTER(0)));
 }
 
 /* coverage_state_bytes_final(state) -> bigint: memory held by the sets */

@@ -49,3 +49,23 @@ CREATE AGGREGATE @extschema@.coverage_state_bytes(unit_id bigint, covered boolea
 );
 COMMENT ON AGGREGATE @extschema@.coverage_state_bytes(bigint, boolean) IS
 'Bytes of memory the coverage() state holds for the same rows (hash table entries, arrays and bitmaps, without allocator overhead): for capacity planning and the benchmark.';
+
+CREATE FUNCTION @extschema@.coverage_state_final(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'coverage_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.coverage_state_final(internal) IS 'Final step of coverage_state: the serialised unit sets.';
+
+CREATE AGGREGATE @extschema@.coverage_state(unit_id bigint, covered boolean) (
+	SFUNC = @extschema@.coverage_trans, STYPE = internal,
+	COMBINEFUNC = @extschema@.coverage_combine,
+	SERIALFUNC = @extschema@.coverage_serialize,
+	DESERIALFUNC = @extschema@.coverage_deserialize,
+	FINALFUNC = @extschema@.coverage_state_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.coverage_state(bigint, boolean) IS
+'The coverage() state itself, serialised (bytea, fixed versioned layout): the distinct units in scope and the covered ones, to store or ship and evaluate later with coverage_of_state(). A ratio cannot be rolled up for distinct counts (a unit may appear on two servers); these sets can.';
+
+CREATE FUNCTION @extschema@.coverage_of_state(bytea) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'coverage_of_state' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.coverage_of_state(bytea) IS
+'Distinct covered units / distinct units of a coverage_state() value; the input is fully validated and corrupt bytes are an error (22P03).';
