@@ -149,9 +149,13 @@ unitset_chunk(UnitSet *set, uint64 key, bool *found)
 		*found = true;
 		return chunk;
 	}
-	chunk = chunkmap_insert(set->chunks, key, found);
+	/* lookup is cheaper than insert; insert only a new chunk */
+	chunk = chunkmap_lookup(set->chunks, key);
+	*found = chunk != NULL;
 	if (!*found)
 	{
+		chunk = chunkmap_insert(set->chunks, key, found);
+		Assert(!*found);
 		chunk->cardinality = 0;
 		chunk->capacity = 0;
 		chunk->data = NULL;
@@ -248,8 +252,23 @@ unitset_add(UnitSet *set, int64 id, MemoryContext context)
 {
 	bool		found;
 	UnitChunk  *chunk = unitset_chunk(set, (uint64) id >> CHUNK_SHIFT, &found);
+	uint16		low = (uint16) ((uint64) id & (CHUNK_IDS - 1));
 
-	if (chunk_add(set, chunk, (uint16) ((uint64) id & (CHUNK_IDS - 1)), context))
+	/* the dense case inline: set a bit */
+	if (chunk->capacity == CAPACITY_BITMAP)
+	{
+		uint64	   *word = (uint64 *) chunk->data + (low >> 6);
+		uint64		bit = UINT64CONST(1) << (low & 63);
+
+		if (!(*word & bit))
+		{
+			*word |= bit;
+			chunk->cardinality++;
+			set->count++;
+		}
+		return;
+	}
+	if (chunk_add(set, chunk, low, context))
 		set->count++;
 }
 

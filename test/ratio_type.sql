@@ -2,7 +2,7 @@
 -- input, text and binary (COPY BINARY) round trips, corrupt binary input, and
 -- the Wilson interval against an independent formula.
 BEGIN;
-SELECT plan(63);
+SELECT plan(64);
 SET search_path = poverty_aid, public;
 
 -- ---------------------------------------------------------------------------
@@ -37,6 +37,8 @@ SELECT isnt((SELECT obj_description(c.oid, 'pg_cast') FROM pg_cast c
             'the cast ratio -> double precision exists and has a COMMENT');
 SELECT isnt((SELECT obj_description(c.oid, 'pg_opclass') FROM pg_opclass c WHERE c.opcname = 'ratio_hash_ops'), NULL,
             'the hash operator class has a COMMENT');
+SELECT isnt((SELECT obj_description(f.oid, 'pg_opfamily') FROM pg_opfamily f WHERE f.opfname = 'ratio_hash_ops'), NULL,
+            'the hash operator family has a COMMENT');
 
 -- ---------------------------------------------------------------------------
 -- SQLSTATEs of bad input

@@ -129,6 +129,7 @@ CREATE OPERATOR CLASS @extschema@.ratio_hash_ops DEFAULT FOR TYPE @extschema@.ra
 	OPERATOR 1 @extschema@.= (@extschema@.ratio, @extschema@.ratio),
 	FUNCTION 1 @extschema@.ratio_hash(@extschema@.ratio);
 COMMENT ON OPERATOR CLASS @extschema@.ratio_hash_ops USING hash IS 'Hash equality of ratios (same parts), for GROUP BY, DISTINCT and hash joins.';
+COMMENT ON OPERATOR FAMILY @extschema@.ratio_hash_ops USING hash IS 'Operator family of ratio_hash_ops: hash equality of ratios.';
 
 CREATE CAST (@extschema@.ratio AS double precision)
 	WITH FUNCTION @extschema@.ratio_value(@extschema@.ratio);
