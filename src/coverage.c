@@ -11,8 +11,8 @@
  * once denser, as a 65536-bit bitmap (8 KiB, 1 bit per possible id).  Dense
  * ids thus cost about 1 bit per unit per set; scattered ids at most 2 bytes
  * plus a 32-byte chunk entry.  Chunks are found through a simplehash table
- * keyed by the chunk key, with the chunk of the previous id cached, since
- * rows tend to arrive in id order.
+ * keyed by the chunk key, behind a small direct-mapped cache of recently used
+ * chunks.
  *
  * The state is "internal", so the aggregate has serial/deserial functions.
  * The serialised layout is fixed and versioned (all integers big-endian):
@@ -96,12 +96,19 @@ chunk_key_hash(uint64 key)
 #include "lib/simplehash.h"
 
 /* A set of unit ids. */
+#define CHUNK_CACHE_SLOTS	32
+
 typedef struct UnitSet
 {
 	chunkmap_hash *chunks;
-	UnitChunk  *last;			/* chunk of the previous id; an insert of a
-								 * new key may move entries, so it is reset
-								 * to the new entry whenever one is added */
+
+	/*
+	 * Recently used chunks, direct-mapped by key: ids arrive in no particular
+	 * order, but a dense set has few chunks, so most rows hit here instead of
+	 * hashing.  Inserting a new key may move simplehash entries, so the cache
+	 * is cleared whenever a chunk is added (once per 64K-id range).
+	 */
+	UnitChunk  *cache[CHUNK_CACHE_SLOTS];
 	uint64		count;			/* distinct ids in the set */
 	Size		data_bytes;		/* bytes of arrays and bitmaps */
 } UnitSet;
@@ -122,7 +129,7 @@ static void
 unitset_init(UnitSet *set, MemoryContext context)
 {
 	set->chunks = chunkmap_create(context, 8, NULL);
-	set->last = NULL;
+	memset(set->cache, 0, sizeof(set->cache));
 	set->count = 0;
 	set->data_bytes = 0;
 }
@@ -142,7 +149,8 @@ coverage_state_create(MemoryContext context)
 static inline UnitChunk *
 unitset_chunk(UnitSet *set, uint64 key, bool *found)
 {
-	UnitChunk  *chunk = set->last;
+	int			slot = (int) (key % CHUNK_CACHE_SLOTS);
+	UnitChunk  *chunk = set->cache[slot];
 
 	if (likely(chunk != NULL && chunk->key == key))
 	{
@@ -159,8 +167,9 @@ unitset_chunk(UnitSet *set, uint64 key, bool *found)
 		chunk->cardinality = 0;
 		chunk->capacity = 0;
 		chunk->data = NULL;
+		memset(set->cache, 0, sizeof(set->cache));
 	}
-	set->last = chunk;
+	set->cache[slot] = chunk;
 	return chunk;
 }
 
@@ -418,10 +427,14 @@ coverage_trans(PG_FUNCTION_ARGS)
 	CoverageState *state;
 	int64		unit_id;
 
-	if (!AggCheckCallContext(fcinfo, &context))
-		elog(ERROR, "coverage_trans called in non-aggregate context");
-	state = PG_ARGISNULL(0) ? coverage_state_create(context) :
-		(CoverageState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(0))
+	{
+		if (!AggCheckCallContext(fcinfo, &context))
+			elog(ERROR, "coverage_trans called in non-aggregate context");
+		state = coverage_state_create(context);
+	}
+	else
+		state = (CoverageState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	unit_id = PG_GETARG_INT64(1);
