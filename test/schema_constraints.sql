@@ -1,7 +1,7 @@
 -- pgTAP: every constraint of the register rejects its bad row with the right
 -- SQLSTATE, and the table is left exactly as it was.
 BEGIN;
-SELECT plan(110);
+SELECT plan(118);
 SET search_path = poverty_aid, public;
 
 -- rejects(statement, sqlstate, table, description): the statement fails with
@@ -154,6 +154,14 @@ SELECT * FROM pg_temp.rejects($$UPDATE fund SET planned = -5 WHERE id = 1$$,
   '23514', 'fund', 'fund: update to a negative plan');
 SELECT * FROM pg_temp.rejects($$INSERT INTO fund_transfer (fund_id, amount, in_place_on) VALUES (1, -100, '2020-02-01')$$,
   '23514', 'fund_transfer', 'fund_transfer: negative amount');
+SELECT * FROM pg_temp.rejects($$INSERT INTO fund_transfer (fund_id, amount, in_place_on) VALUES (1, 'NaN', '2020-02-01')$$,
+  '23514', 'fund_transfer', 'fund_transfer: NaN amount');
+SELECT * FROM pg_temp.rejects($$UPDATE fund SET planned = 'NaN' WHERE id = 1$$,
+  '23514', 'fund', 'fund: NaN plan');
+SELECT * FROM pg_temp.rejects($$INSERT INTO target (indicator, region_code, year, target_value, unit) VALUES ('projects', NULL, 2020, 'Infinity', 'projects')$$,
+  '23514', 'target', 'target: infinite target');
+SELECT * FROM pg_temp.rejects($$INSERT INTO household_income VALUES (1, 2019, 'NaN')$$,
+  '23514', 'household_income', 'household_income: NaN income');
 SELECT * FROM pg_temp.rejects($$INSERT INTO fund_transfer (fund_id, amount, in_place_on) VALUES (42, 100, '2020-02-01')$$,
   '23503', 'fund_transfer', 'fund_transfer: unknown fund');
 SELECT * FROM pg_temp.rejects($$INSERT INTO fund_transfer (fund_id, amount) VALUES (1, 100)$$,

@@ -1,3 +1,7 @@
+-- Money and other numeric columns also refuse NaN and Infinity: NaN sorts
+-- above every number in PostgreSQL, so "x >= 0" alone would accept it;
+-- "x < 'Infinity'" rejects both.
+--
 -- The register: regions, poverty listings, households, helpers, pairings,
 -- funds, projects, jobs, purchases, targets and snapshots.  Every table
 -- guards itself with keys, foreign keys and CHECKs, and every user-data
@@ -140,7 +144,7 @@ CREATE TABLE @extschema@.household_income (
   household_id      bigint NOT NULL REFERENCES @extschema@.household (id),
   year              integer NOT NULL CONSTRAINT household_income_year_valid CHECK (year BETWEEN 1949 AND 2100),
   per_capita_income numeric(14, 2) NOT NULL
-                    CONSTRAINT household_income_not_negative CHECK (per_capita_income >= 0),
+                    CONSTRAINT household_income_not_negative CHECK (per_capita_income >= 0 AND per_capita_income < 'Infinity'),
   PRIMARY KEY (household_id, year)
 );
 COMMENT ON TABLE @extschema@.household_income IS
@@ -148,7 +152,7 @@ COMMENT ON TABLE @extschema@.household_income IS
 
 CREATE TABLE @extschema@.poverty_line (
   year  integer PRIMARY KEY CONSTRAINT poverty_line_year_valid CHECK (year BETWEEN 1949 AND 2100),
-  line  numeric(10, 2) NOT NULL CONSTRAINT poverty_line_positive CHECK (line > 0),
+  line  numeric(10, 2) NOT NULL CONSTRAINT poverty_line_positive CHECK (line > 0 AND line < 'Infinity'),
   basis text NOT NULL DEFAULT '2300 yuan per person per year at 2010 prices'
 );
 COMMENT ON TABLE @extschema@.poverty_line IS
@@ -215,7 +219,7 @@ CREATE TABLE @extschema@.fund (
   recipient_region_code text NOT NULL REFERENCES @extschema@.region (code),
   year                  integer NOT NULL CONSTRAINT fund_year_valid CHECK (year BETWEEN 1949 AND 2100),
   purpose               @extschema@.fund_purpose NOT NULL,
-  planned               numeric(18, 2) NOT NULL CONSTRAINT fund_planned_not_negative CHECK (planned >= 0),
+  planned               numeric(18, 2) NOT NULL CONSTRAINT fund_planned_not_negative CHECK (planned >= 0 AND planned < 'Infinity'),
   allocated_on          date,
   description           text
 );
@@ -229,7 +233,7 @@ COMMENT ON COLUMN @extschema@.fund.allocated_on IS 'Day the plan was approved an
 CREATE TABLE @extschema@.fund_transfer (
   id          bigserial PRIMARY KEY,
   fund_id     bigint NOT NULL REFERENCES @extschema@.fund (id),
-  amount      numeric(18, 2) NOT NULL CONSTRAINT fund_transfer_amount_not_negative CHECK (amount >= 0),
+  amount      numeric(18, 2) NOT NULL CONSTRAINT fund_transfer_amount_not_negative CHECK (amount >= 0 AND amount < 'Infinity'),
   in_place_on date NOT NULL,
   note        text
 );
@@ -248,7 +252,7 @@ CREATE TABLE @extschema@.project (
   started_on   date NOT NULL,
   completed_on date,
   investment   numeric(18, 2) NOT NULL DEFAULT 0
-               CONSTRAINT project_investment_not_negative CHECK (investment >= 0),
+               CONSTRAINT project_investment_not_negative CHECK (investment >= 0 AND investment < 'Infinity'),
   CONSTRAINT project_completed_after_start CHECK (completed_on >= started_on)
 );
 CREATE INDEX project_region_code_idx ON @extschema@.project (region_code);
@@ -272,7 +276,7 @@ CREATE TABLE @extschema@.employment (
   place        @extschema@.employment_place NOT NULL,
   employed_on  date NOT NULL,
   ended_on     date,
-  monthly_wage numeric(12, 2) CONSTRAINT employment_wage_not_negative CHECK (monthly_wage >= 0),
+  monthly_wage numeric(12, 2) CONSTRAINT employment_wage_not_negative CHECK (monthly_wage >= 0 AND monthly_wage < 'Infinity'),
   CONSTRAINT employment_end_after_start CHECK (ended_on >= employed_on)
 );
 CREATE INDEX employment_household_id_idx ON @extschema@.employment (household_id);
@@ -286,7 +290,7 @@ CREATE TABLE @extschema@.consumption_sale (
   helper_id   bigint REFERENCES @extschema@.helper (id),
   product     text NOT NULL,
   sold_on     date NOT NULL,
-  amount      numeric(18, 2) NOT NULL CONSTRAINT consumption_sale_amount_not_negative CHECK (amount >= 0)
+  amount      numeric(18, 2) NOT NULL CONSTRAINT consumption_sale_amount_not_negative CHECK (amount >= 0 AND amount < 'Infinity')
 );
 CREATE INDEX consumption_sale_region_code_idx ON @extschema@.consumption_sale (region_code);
 COMMENT ON TABLE @extschema@.consumption_sale IS
@@ -302,7 +306,7 @@ CREATE TABLE @extschema@.target (
   indicator    text NOT NULL,
   region_code  text REFERENCES @extschema@.region (code),
   year         integer NOT NULL CONSTRAINT target_year_valid CHECK (year BETWEEN 1949 AND 2100),
-  target_value numeric NOT NULL CONSTRAINT target_value_not_negative CHECK (target_value >= 0),
+  target_value numeric NOT NULL CONSTRAINT target_value_not_negative CHECK (target_value >= 0 AND target_value < 'Infinity'),
   unit         text NOT NULL,
   CONSTRAINT target_unique UNIQUE NULLS NOT DISTINCT (indicator, region_code, year)
 );
