@@ -33,3 +33,6 @@ $(EXTENSION)--$(EXTVERSION).sql: $(EXT_SOURCES) $(EXTENSION).control
 	( echo "-- $(EXTENSION) $(EXTVERSION): generated from sql/ext/*.sql by the Makefile; edit those."; \
 	  printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	  for f in $(EXT_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@
+
+# PGXS knows no header dependencies: rebuild every object when a header changes.
+$(OBJS): $(wildcard src/*.h)
