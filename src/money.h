@@ -43,6 +43,58 @@ money_in_range(int128 value)
  */
 extern int128 money_from_numeric(Datum datum, int *scale, const char *what);
 
+/*
+ * money_from_numeric with the common case inlined: a numeric stored inline
+ * with a 1-byte varlena header and a short numeric header, value >= 1 and at
+ * most 4 base-10000 digits, none of them beyond the 4th fractional place --
+ * amounts such as 12345.67 or 47.  Anything else takes the general path.
+ */
+static inline int128
+money_from_numeric_fast(Datum datum, int *scale, const char *what)
+{
+	static const int128 nbase_power[] = {
+		1, 10000, 100000000, 1000000000000, 10000000000000000,
+		(int128) 10000000000000000 * 10000,
+		(int128) 10000000000000000 * 100000000,
+		(int128) 10000000000000000 * 1000000000000,
+		(int128) 10000000000000000 * 10000000000000000
+	};
+	const char *ptr = DatumGetPointer(datum);
+
+	if (VARATT_IS_1B(ptr) && !VARATT_IS_1B_E(ptr))
+	{
+		const char *data = ptr + VARHDRSZ_SHORT;
+		int			len = (int) VARSIZE_1B(ptr) - VARHDRSZ_SHORT;
+		uint16		header;
+
+		memcpy(&header, data, sizeof(uint16));
+		/* short format (10), weight sign bit clear, weight <= 6 */
+		if ((header & 0xC040) == 0x8000 && (header & 0x003F) <= 6)
+		{
+			int			weight = header & 0x003F;
+			int			ndigits = (len - (int) sizeof(uint16)) / (int) sizeof(int16);
+
+			if (ndigits <= 4 && ndigits <= weight + 2)
+			{
+				uint64		acc = 0;
+				int128		value;
+
+				for (int i = 0; i < ndigits; i++)
+				{
+					int16		digit;
+
+					memcpy(&digit, data + sizeof(uint16) + i * sizeof(int16), sizeof(int16));
+					acc = acc * 10000 + (uint64) digit;
+				}
+				value = (int128) acc * nbase_power[weight + 2 - ndigits];
+				*scale = Min((header & 0x1F80) >> 7, MONEY_SCALE);
+				return (header & 0x2000) ? -value : value;
+			}
+		}
+	}
+	return money_from_numeric(datum, scale, what);
+}
+
 /* A numeric datum (canonical short format) holding value / 10^4 at scale. */
 extern Datum money_to_numeric(int128 value, int scale);
 

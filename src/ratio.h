@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "nodes/nodes.h"
 
 #include "money.h"
 
@@ -104,7 +105,9 @@ ratio_trans_state(FunctionCallInfo fcinfo)
 	Ratio	   *state = PG_GETARG_RATIO_P(0);
 	Ratio	   *copy;
 
-	if (AggCheckCallContext(fcinfo, NULL))
+	/* AggCheckCallContext(fcinfo, NULL), inlined: this runs once per row */
+	if (fcinfo->context != NULL &&
+		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState)))
 		return state;
 	copy = (Ratio *) palloc(sizeof(Ratio));
 	*copy = *state;

@@ -133,3 +133,165 @@ COMMENT ON OPERATOR CLASS @extschema@.ratio_hash_ops USING hash IS 'Hash equalit
 CREATE CAST (@extschema@.ratio AS double precision)
 	WITH FUNCTION @extschema@.ratio_value(@extschema@.ratio);
 COMMENT ON CAST (@extschema@.ratio AS double precision) IS 'Explicit cast: ratio_value(), NULL when the denominator is 0.';
+
+-- ---------------------------------------------------------------------------
+-- Ratio aggregates
+--
+-- State and result are ratio (INITCOND '0/0': no rows give 0/0), so partial
+-- results roll up with rollup() and travel between servers as plain values.
+-- The combine function of all of them is ratio_add; all have inverse
+-- transitions for moving window frames.  Transition functions update the
+-- state in place when called by an aggregate and otherwise return a copy.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.rate_agg_trans(@extschema@.ratio, boolean) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'rate_agg_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rate_agg_inv(@extschema@.ratio, boolean) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'rate_agg_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rate_agg_trans(@extschema@.ratio, boolean) IS 'Transition of rate_agg: adds 1 to the denominator and, when hit, 1 to the numerator.';
+COMMENT ON FUNCTION @extschema@.rate_agg_inv(@extschema@.ratio, boolean) IS 'Inverse transition of rate_agg, for moving window frames.';
+
+CREATE AGGREGATE @extschema@.rate_agg(hit boolean) (
+	SFUNC = @extschema@.rate_agg_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.rate_agg_trans, MINVFUNC = @extschema@.rate_agg_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rate_agg(boolean) IS
+'Share of rows where hit is true: rows where hit / non-NULL rows, as a ratio; rate_agg(exited) over 50 counties of which 47 exited = 47/50. NULL rows are skipped; no rows give 0/0.';
+
+CREATE FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, numeric, numeric) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_numeric_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, numeric, numeric) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_numeric_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, numeric, numeric) IS 'Transition of ratio_agg(numeric, numeric): adds num and den exactly.';
+COMMENT ON FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, numeric, numeric) IS 'Inverse transition of ratio_agg(numeric, numeric), for moving window frames.';
+
+CREATE AGGREGATE @extschema@.ratio_agg(num numeric, den numeric) (
+	SFUNC = @extschema@.ratio_agg_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.ratio_agg_trans, MINVFUNC = @extschema@.ratio_agg_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ratio_agg(numeric, numeric) IS
+'Ratio of sums sum(num) / sum(den), exact (decimals with up to 4 fractional digits). num may be negative, den may not; NaN, infinity and more than 4 nonzero fractional digits are errors (22023). Rows with a NULL argument are skipped; no rows give 0/0.';
+
+CREATE FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, bigint, bigint) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_int8_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, bigint, bigint) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_int8_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, bigint, bigint) IS 'Transition of ratio_agg(bigint, bigint): adds num and den.';
+COMMENT ON FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, bigint, bigint) IS 'Inverse transition of ratio_agg(bigint, bigint), for moving window frames.';
+
+CREATE AGGREGATE @extschema@.ratio_agg(num bigint, den bigint) (
+	SFUNC = @extschema@.ratio_agg_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.ratio_agg_trans, MINVFUNC = @extschema@.ratio_agg_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ratio_agg(bigint, bigint) IS
+'Ratio of sums sum(num) / sum(den) of counts. num may be negative, den may not (22023). Rows with a NULL argument are skipped; no rows give 0/0.';
+
+CREATE FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, integer, integer) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_int4_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, integer, integer) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'ratio_agg_int4_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ratio_agg_trans(@extschema@.ratio, integer, integer) IS 'Transition of ratio_agg(integer, integer): adds num and den.';
+COMMENT ON FUNCTION @extschema@.ratio_agg_inv(@extschema@.ratio, integer, integer) IS 'Inverse transition of ratio_agg(integer, integer), for moving window frames.';
+
+CREATE AGGREGATE @extschema@.ratio_agg(num integer, den integer) (
+	SFUNC = @extschema@.ratio_agg_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.ratio_agg_trans, MINVFUNC = @extschema@.ratio_agg_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.ratio_agg(integer, integer) IS
+'Ratio of sums sum(num) / sum(den) of integer counts; exists so that integer columns and literals resolve without casts. num may be negative, den may not (22023).';
+
+CREATE FUNCTION @extschema@.rollup_inv(@extschema@.ratio, @extschema@.ratio) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'rollup_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollup_inv(@extschema@.ratio, @extschema@.ratio) IS 'Inverse transition of rollup: subtracts the parts, for moving window frames.';
+
+-- ROLLUP is a keyword only inside GROUP BY; as a function name it needs no
+-- quoting: SELECT rollup(r) and SELECT poverty_aid.rollup(r) both work.
+CREATE AGGREGATE @extschema@.rollup(ratio @extschema@.ratio) (
+	SFUNC = @extschema@.ratio_add, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.ratio_add, MINVFUNC = @extschema@.rollup_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.ratio) IS
+'Rolls partial ratios up into one: sum of numerators / sum of denominators (a ratio of sums, never an average of rates). rollup over per-prefecture exit_rate results equals exit_rate over all their counties. Callable as rollup(r) or poverty_aid.rollup(r); in GROUP BY, ROLLUP(...) still means grouping sets. NULL ratios are skipped; no rows give 0/0.';
+
+CREATE FUNCTION @extschema@.exit_rate_trans(@extschema@.ratio, date, date, date) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'exit_rate_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.exit_rate_inv(@extschema@.ratio, date, date, date) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'exit_rate_inv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.exit_rate_trans(@extschema@.ratio, date, date, date) IS 'Transition of exit_rate (not strict: a NULL exited_on means not exited yet).';
+COMMENT ON FUNCTION @extschema@.exit_rate_inv(@extschema@.ratio, date, date, date) IS 'Inverse transition of exit_rate, for moving window frames.';
+
+CREATE AGGREGATE @extschema@.exit_rate(listed_on date, exited_on date, as_of date) (
+	SFUNC = @extschema@.exit_rate_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.exit_rate_trans, MINVFUNC = @extschema@.exit_rate_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.exit_rate(date, date, date) IS
+'Exit rate as of a date: units exited on or before as_of / units listed on or before as_of. exited_on NULL means not exited yet; rows with NULL listed_on or as_of are skipped; exited_on earlier than listed_on is an error (22023). No rows give 0/0.';
+
+CREATE FUNCTION @extschema@.poverty_incidence_trans(@extschema@.ratio, bigint, bigint) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'poverty_incidence_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.poverty_incidence_inv(@extschema@.ratio, bigint, bigint) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'poverty_incidence_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.poverty_incidence_trans(@extschema@.ratio, bigint, bigint) IS 'Transition of poverty_incidence: checks 0 <= poor <= population and adds both.';
+COMMENT ON FUNCTION @extschema@.poverty_incidence_inv(@extschema@.ratio, bigint, bigint) IS 'Inverse transition of poverty_incidence, for moving window frames.';
+
+CREATE AGGREGATE @extschema@.poverty_incidence(poor bigint, population bigint) (
+	SFUNC = @extschema@.poverty_incidence_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.poverty_incidence_trans, MINVFUNC = @extschema@.poverty_incidence_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.poverty_incidence(bigint, bigint) IS
+'Poverty incidence: sum(poor) / sum(population) (rural registered population). Negative counts and poor > population in a row are errors (22023). Rows with a NULL argument are skipped; no rows give 0/0.';
+
+CREATE FUNCTION @extschema@.reduction_rate_trans(@extschema@.ratio, bigint, bigint) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'reduction_rate_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.reduction_rate_inv(@extschema@.ratio, bigint, bigint) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'reduction_rate_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.reduction_rate_trans(@extschema@.ratio, bigint, bigint) IS 'Transition of reduction_rate: adds baseline - current to the numerator and baseline to the denominator.';
+COMMENT ON FUNCTION @extschema@.reduction_rate_inv(@extschema@.ratio, bigint, bigint) IS 'Inverse transition of reduction_rate, for moving window frames.';
+
+CREATE AGGREGATE @extschema@.reduction_rate(baseline bigint, current bigint) (
+	SFUNC = @extschema@.reduction_rate_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.reduction_rate_trans, MINVFUNC = @extschema@.reduction_rate_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.reduction_rate(bigint, bigint) IS
+'Reduction of the poor population: (sum(baseline) - sum(current)) / sum(baseline); 3365000 -> 79500 gives 3285500/3365000 (97.6%). Negative when poverty rose. Negative counts are errors (22023). Rows with a NULL argument are skipped; no rows give 0/0.';
+
+CREATE FUNCTION @extschema@.fund_in_place_trans(@extschema@.ratio, numeric, numeric) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'fund_in_place_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.fund_in_place_inv(@extschema@.ratio, numeric, numeric) RETURNS @extschema@.ratio
+	AS 'MODULE_PATHNAME', 'fund_in_place_inv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.fund_in_place_trans(@extschema@.ratio, numeric, numeric) IS 'Transition of fund_in_place: adds in_place and planned exactly, decoding the numerics in place.';
+COMMENT ON FUNCTION @extschema@.fund_in_place_inv(@extschema@.ratio, numeric, numeric) IS 'Inverse transition of fund_in_place, for moving window frames.';
+
+CREATE AGGREGATE @extschema@.fund_in_place(in_place numeric, planned numeric) (
+	SFUNC = @extschema@.fund_in_place_trans, STYPE = @extschema@.ratio, INITCOND = '0/0',
+	COMBINEFUNC = @extschema@.ratio_add,
+	MSFUNC = @extschema@.fund_in_place_trans, MINVFUNC = @extschema@.fund_in_place_inv,
+	MSTYPE = @extschema@.ratio, MINITCOND = '0/0',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.fund_in_place(numeric, numeric) IS
+'Funds in place / funds planned, exact sums in yuan (may exceed 1). Negative amounts, NaN, infinity and more than 4 nonzero fractional digits are errors (22023). Rows with a NULL argument are skipped; no rows give 0/0.';

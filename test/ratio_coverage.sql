@@ -1,0 +1,123 @@
+-- pgTAP: coverage(unit_id, covered) -- equality with count(DISTINCT) on
+-- dense, sparse, negative, duplicate and NULL ids, serially and merged from
+-- parallel workers; memory per unit; the serialised state's round trip; and
+-- refusal of every kind of corrupt state (22P03).
+BEGIN;
+SELECT plan(33);
+SET search_path = poverty_aid, public;
+
+-- ---------------------------------------------------------------------------
+-- Equality with the count(DISTINCT) formulation
+-- ---------------------------------------------------------------------------
+CREATE TABLE coverage_rows (kind text, unit_id bigint, covered boolean);
+-- dense ids with duplicates, NULL ids and NULL covered
+INSERT INTO coverage_rows
+SELECT 'dense', CASE WHEN g % 97 = 0 THEN NULL ELSE g % 150000 END, CASE WHEN g % 11 = 0 THEN NULL ELSE g % 3 = 0 END
+FROM generate_series(1, 300000) g;
+-- sparse ids: one per 64K chunk, and huge and negative ids
+INSERT INTO coverage_rows
+SELECT 'sparse', g * 65536 + g % 7, g % 2 = 0 FROM generate_series(1, 20000) g
+UNION ALL SELECT 'sparse', 9223372036854775807 - g, g % 3 = 0 FROM generate_series(0, 100) g
+UNION ALL SELECT 'sparse', -9223372036854775807 - 1 + g, true FROM generate_series(0, 100) g;
+-- one chunk filled in random order past the 4096-id array limit, in pieces
+INSERT INTO coverage_rows
+SELECT 'chunk', id, id % 5 = 0 FROM (SELECT g % 6000 AS id FROM generate_series(1, 18000) g ORDER BY random()) s;
+ANALYZE coverage_rows;
+
+CREATE FUNCTION pg_temp.by_count_distinct(which text) RETURNS text LANGUAGE sql AS $$
+  SELECT count(DISTINCT unit_id) FILTER (WHERE covered) || '/' || count(DISTINCT unit_id)
+  FROM coverage_rows WHERE which IS NULL OR kind = which $$;
+
+SELECT is((SELECT coverage(unit_id, covered)::text FROM coverage_rows WHERE kind = k), pg_temp.by_count_distinct(k),
+          'coverage equals count(DISTINCT) on ' || k || ' ids')
+FROM unnest(ARRAY['dense', 'sparse', 'chunk']) k;
+SELECT is((SELECT coverage(unit_id, covered)::text FROM coverage_rows), pg_temp.by_count_distinct(NULL),
+          'coverage equals count(DISTINCT) on all ids together');
+SELECT is_empty($$SELECT kind FROM coverage_rows GROUP BY kind, unit_id % 10
+                  HAVING coverage(unit_id, covered) <> ratio(count(DISTINCT unit_id) FILTER (WHERE covered), count(DISTINCT unit_id))$$,
+                'coverage equals count(DISTINCT) in every group');
+SELECT is((SELECT coverage(u, c)::text FROM (VALUES (1::bigint, true), (1, true), (1, false), (2, NULL), (3, false), (NULL, true)) v(u, c)),
+          '1/3', 'a unit paired twice counts once; NULL covered is in scope; NULL unit_id is skipped');
+SELECT is((SELECT coverage(u, c)::text FROM (VALUES (1::bigint, true)) v(u, c) WHERE false), '0/0', 'no rows give 0/0');
+
+-- ---------------------------------------------------------------------------
+-- Merged from parallel workers (2 workers, no leader): array chunks from
+-- each worker merge into bitmaps, bitmaps into bitmaps
+-- ---------------------------------------------------------------------------
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL parallel_leader_participation = off;
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+  result text := '';
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
+    result := result || line || E'\n';
+  END LOOP;
+  RETURN result;
+END $$;
+SELECT matches(pg_temp.plan_of('SELECT coverage(unit_id, covered) FROM coverage_rows'), 'Workers Launched: 2',
+               'coverage runs in two parallel workers');
+SELECT is((SELECT coverage(unit_id, covered)::text FROM coverage_rows WHERE kind = k), pg_temp.by_count_distinct(k),
+          'parallel coverage equals count(DISTINCT) on ' || k || ' ids')
+FROM unnest(ARRAY['dense', 'sparse', 'chunk']) k;
+SELECT is((SELECT coverage(unit_id, covered)::text FROM coverage_rows), pg_temp.by_count_distinct(NULL),
+          'parallel coverage equals count(DISTINCT) on all ids');
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- ---------------------------------------------------------------------------
+-- Memory
+-- ---------------------------------------------------------------------------
+SELECT cmp_ok((SELECT coverage_state_bytes(g, g % 2 = 0)::numeric / 1000000 FROM generate_series(1, 1000000) g), '<', 1.0,
+              'dense ids: under 1 byte of state per distinct unit (target: well under 8)');
+SELECT cmp_ok((SELECT coverage_state_bytes(g, true)::numeric / 1000000 FROM generate_series(1, 1000000) g), '<', 1.0,
+              'dense ids all covered: under 1 byte of state per distinct unit');
+
+-- ---------------------------------------------------------------------------
+-- Serialised state: round trip and layout
+-- ---------------------------------------------------------------------------
+SELECT is((SELECT coverage_of_state(coverage_state(unit_id, covered))::text FROM coverage_rows WHERE kind = k),
+          (SELECT coverage(unit_id, covered)::text FROM coverage_rows WHERE kind = k),
+          'coverage_of_state(coverage_state()) equals coverage() on ' || k || ' ids')
+FROM unnest(ARRAY['dense', 'sparse', 'chunk']) k;
+-- units {1, 2, 5}, covered {2}, as documented in src/coverage.c
+CREATE TEMP TABLE good AS SELECT
+  '50415643' || '0001' || '0000'
+  || '0000000000000003' || '00000001' || '0000000000000000' || '0001' || '00000003' || '0001' || '0002' || '0005'
+  || '0000000000000001' || '00000001' || '0000000000000000' || '0001' || '00000001' || '0002' AS hex;
+SELECT is(encode((SELECT coverage_state(u, u = 2) FROM (VALUES (5::bigint), (1), (2), (2)) v(u)), 'hex'), (SELECT hex FROM good),
+          'the serialised layout is the documented one');
+SELECT is(coverage_of_state(decode(hex, 'hex'))::text, '1/3', 'a hand-made state reads back') FROM good;
+SELECT is(coverage_of_state(decode('50415643' || '0001' || '0000'
+  || '0000000000000002' || '00000001' || '0000000000000007' || '0002' || '00000002' || '0000000000000006' || repeat('0', 16 * 1023)
+  || '0000000000000000' || '00000000', 'hex'))::text, '0/2', 'a hand-made bitmap chunk reads back');
+
+-- corrupt(hex, description): the state is refused with 22P03
+CREATE FUNCTION pg_temp.corrupt(hex text, description text) RETURNS text LANGUAGE sql AS $$
+  SELECT throws_ok(format('SELECT coverage_of_state(%L::bytea)', '\x' || hex), '22P03', NULL,
+                   'corrupt state refused: ' || description) $$;
+SELECT pg_temp.corrupt('', 'empty');
+SELECT pg_temp.corrupt(overlay(hex placing '50415644' from 1), 'wrong magic') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0002' from 9), 'unknown version') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0001' from 13), 'reserved bits') FROM good;
+SELECT pg_temp.corrupt(left(hex, -2), 'truncated') FROM good;
+SELECT pg_temp.corrupt(hex || '00', 'trailing byte') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0000000000000004' from 17), 'distinct count does not match') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing 'ffffffff' from 33), 'chunk count beyond the data') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0003' from 57), 'unknown chunk kind') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0002' from 77), 'array not strictly increasing') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0003' from 133), 'covered unit not in scope') FROM good;
+SELECT pg_temp.corrupt('50415643' || '0001' || '0000'
+  || '0000000000000003' || '00000001' || '0000000000000007' || '0002' || '00000003' || '0000000000000006' || repeat('0', 16 * 1023)
+  || '0000000000000000' || '00000000', 'bitmap cardinality does not match its bits');
+SELECT pg_temp.corrupt('50415643' || '0001' || '0000'
+  || '0000000000000002' || '00000002' || '0000000000000001' || '0001' || '00000001' || '0001'
+  || '0000000000000000' || '0001' || '00000001' || '0001'
+  || '0000000000000000' || '00000000', 'chunk keys not increasing');
+
+SELECT * FROM finish();
+ROLLBACK;
