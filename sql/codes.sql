@@ -71,3 +71,9 @@ SELECT resident_id_check('1101051949123A002X');
 SELECT resident_id_check('11010519491231002Y');
 SELECT resident_id_check_character('1101051949123100');
 SELECT resident_id_birth_date('110105194912310021');
+
+-- Multibyte input: the details never cut a character in half.
+SELECT region_code('65322中0');
+SELECT region_code('新疆维吾尔自治区和田地区于田县木尕拉镇');
+SELECT resident_id_check('11010519491231002中');
+SELECT region_code_is_valid('6532中00000');

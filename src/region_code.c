@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "region_code.h"
@@ -28,29 +29,24 @@ static const char *const level_names[] = {
 };
 
 /*
- * Parse a code given as 6, 9 or 12 digits into 12 digits in "out" and
- * return its level; report an invalid code as an error that names it.
+ * Check a code given as 6, 9 or 12 digits.  On success fill "out" with its
+ * 12-digit form, set *level and return NULL; otherwise return the detail of
+ * the error, naming the code.  Shared by the raising and the non-raising
+ * functions so that both accept exactly the same codes.
  */
-RegionLevel
-region_code_parse(const char *text, int len, char *out)
+static char *
+code_fault(const char *text, int len, char *out, int *level)
 {
 	int			i;
-	int			level;
 
-	if (len != 6 && len != 9 && len != 12)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid division code"),
-				 errdetail("Code \"%.*s\" has %d characters; a division code has 12 digits (6 or 9 are accepted and padded with zeros).",
-						   Min(len, 40), text, len)));
+	if (len != 6 && len != 9 && len != REGION_CODE_LEN)
+		return psprintf("Code \"%.*s\" has %d characters; a division code has 12 digits (6 or 9 are accepted and padded with zeros).",
+						pg_mbcliplen(text, len, 40), text, pg_mbstrlen_with_len(text, len));
 	for (i = 0; i < len; i++)
 	{
 		if (text[i] < '0' || text[i] > '9')
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid division code"),
-					 errdetail("Code \"%.*s\" contains the non-digit character \"%c\".",
-							   len, text, text[i])));
+			return psprintf("Code \"%.*s\" contains \"%.*s\", which is not a digit.",
+							len, text, Min(pg_mblen(text + i), len - i), text + i);
 		out[i] = text[i];
 	}
 	for (; i < REGION_CODE_LEN; i++)
@@ -58,7 +54,7 @@ region_code_parse(const char *text, int len, char *out)
 	out[REGION_CODE_LEN] = '\0';
 
 	/* The level is the last part that is not all zeros. */
-	level = -1;
+	*level = -1;
 	for (i = 0; i < 5; i++)
 	{
 		int			start = (i == 0) ? 0 : level_end[i - 1];
@@ -70,20 +66,32 @@ region_code_parse(const char *text, int len, char *out)
 				zero = false;
 		if (!zero)
 		{
-			if (level != i - 1)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("invalid division code"),
-						 errdetail("Code \"%s\" has a non-zero %s part under a zero %s part.",
-								   out, level_names[i], level_names[i - 1])));
-			level = i;
+			if (*level != i - 1)
+				return psprintf("Code \"%s\" has a non-zero %s part under a zero %s part.",
+								out, level_names[i], level_names[i - 1]);
+			*level = i;
 		}
 	}
-	if (level < 0)
+	if (*level < 0)
+		return psprintf("Code \"%s\" has a zero province part.", out);
+	return NULL;
+}
+
+/*
+ * Parse a code given as 6, 9 or 12 digits into 12 digits in "out" and
+ * return its level; report an invalid code as an error that names it.
+ */
+RegionLevel
+region_code_parse(const char *text, int len, char *out)
+{
+	int			level;
+	char	   *fault = code_fault(text, len, out, &level);
+
+	if (fault != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid division code"),
-				 errdetail("Code \"%s\" has a zero province part.", out)));
+				 errdetail_internal("%s", fault)));
 	return (RegionLevel) level;
 }
 
@@ -150,33 +158,11 @@ Datum
 pa_region_code_is_valid(PG_FUNCTION_ARGS)
 {
 	text	   *arg = PG_GETARG_TEXT_PP(0);
-	const char *s = VARDATA_ANY(arg);
-	int			len = VARSIZE_ANY_EXHDR(arg);
-	bool		seen_zero_part = false;
-	int			i;
+	char		code[REGION_CODE_LEN + 1];
+	int			level;
 
-	if (len != REGION_CODE_LEN)
-		PG_RETURN_BOOL(false);
-	for (i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			PG_RETURN_BOOL(false);
-	for (i = 0; i < 5; i++)
-	{
-		int			start = (i == 0) ? 0 : level_end[i - 1];
-		bool		zero = true;
-		int			j;
-
-		for (j = start; j < level_end[i]; j++)
-			if (s[j] != '0')
-				zero = false;
-		if (zero && i == 0)
-			PG_RETURN_BOOL(false);
-		if (!zero && seen_zero_part)
-			PG_RETURN_BOOL(false);
-		if (zero)
-			seen_zero_part = true;
-	}
-	PG_RETURN_BOOL(true);
+	PG_RETURN_BOOL(VARSIZE_ANY_EXHDR(arg) == REGION_CODE_LEN &&
+				   code_fault(VARDATA_ANY(arg), REGION_CODE_LEN, code, &level) == NULL);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -73,23 +74,31 @@ validate(const char *s, int len, bool report)
 	int			i;
 	char		expected;
 
-	if (len != RESIDENT_ID_LEN)
+	if (len != RESIDENT_ID_LEN && pg_mbstrlen_with_len(s, len) != RESIDENT_ID_LEN)
 		detail = psprintf("Number \"%.*s\" has %d characters; a resident ID number has 18.",
-						  Min(len, 40), s, len);
+						  pg_mbcliplen(s, len, 40), s, pg_mbstrlen_with_len(s, len));
+	else if (len != RESIDENT_ID_LEN)
+	{
+		/* 18 characters, some of them not ASCII: name the first such. */
+		for (i = 0; i < len && !IS_HIGHBIT_SET(s[i]); i++)
+			;
+		detail = psprintf("Number \"%.*s\" contains \"%.*s\", which is not a digit or \"X\".",
+						  len, s, Min(pg_mblen(s + i), len - i), s + i);
+	}
 	else
 	{
 		for (i = 0; i < 17 && detail == NULL; i++)
 			if (s[i] < '0' || s[i] > '9')
-				detail = psprintf("Number \"%.*s\" has \"%c\" at position %d; the first 17 characters must be digits.",
-								  len, s, s[i], i + 1);
+				detail = psprintf("Number \"%.*s\" has \"%.*s\" at position %d; the first 17 characters must be digits.",
+								  len, s, Min(pg_mblen(s + i), len - i), s + i, i + 1);
 		if (detail == NULL && s[17] == 'x')
 		{
 			detail = psprintf("Number \"%.*s\" ends in a lower-case \"x\".", len, s);
 			hint = "Write the check character as an upper-case \"X\".";
 		}
 		else if (detail == NULL && !(s[17] == 'X' || (s[17] >= '0' && s[17] <= '9')))
-			detail = psprintf("Number \"%.*s\" ends in \"%c\"; the check character is a digit or \"X\".",
-							  len, s, s[17]);
+			detail = psprintf("Number \"%.*s\" does not end in a digit or \"X\".",
+							  len, s);
 		if (detail == NULL && (s[0] == '0' || (s[0] == '1' && s[1] == '0')))
 			detail = psprintf("Number \"%.*s\" starts with \"%c%c\", which is not a province code.",
 							  len, s, s[0], s[1]);
@@ -156,13 +165,15 @@ pa_resident_id_check_character(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a check character is computed over 17 digits"),
-				 errdetail("Value \"%.*s\" has %d characters.", Min(len, 40), s, len)));
+				 errdetail("Value \"%.*s\" has %d characters.", pg_mbcliplen(s, len, 40), s,
+						   pg_mbstrlen_with_len(s, len))));
 	for (i = 0; i < 17; i++)
 		if (s[i] < '0' || s[i] > '9')
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a check character is computed over 17 digits"),
-					 errdetail("Value \"%.*s\" has \"%c\" at position %d.", len, s, s[i], i + 1)));
+					 errdetail("Value \"%.*s\" has \"%.*s\" at position %d.", len, s,
+							   Min(pg_mblen(s + i), len - i), s + i, i + 1)));
 	result[0] = check_character(s);
 	result[1] = '\0';
 	PG_RETURN_TEXT_P(cstring_to_text(result));
