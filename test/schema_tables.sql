@@ -1,7 +1,7 @@
 -- pgTAP: every table of the register exists with exactly its columns and
 -- their types, and every object of the extension carries a COMMENT.
 BEGIN;
-SELECT plan(145);
+SELECT plan(146);
 
 SELECT has_table('poverty_aid', 'region', 'table poverty_aid.region exists');
 SELECT columns_are('poverty_aid', 'region', ARRAY['code', 'name', 'level', 'parent_code', 'zone']);
@@ -18,7 +18,8 @@ SELECT col_type_is('poverty_aid', 'region_population', 'year', 'integer', 'regio
 SELECT col_type_is('poverty_aid', 'region_population', 'rural_population', 'bigint', 'region_population.rural_population is bigint');
 
 SELECT has_table('poverty_aid', 'poverty_listing', 'table poverty_aid.poverty_listing exists');
-SELECT columns_are('poverty_aid', 'poverty_listing', ARRAY['id', 'region_code', 'listed_on', 'exited_on', 'exit_batch']);
+SELECT columns_are('poverty_aid', 'poverty_listing', ARRAY['id', 'region_code', 'listed_on', 'exited_on', 'exit_batch', 'deep_poverty']);
+SELECT col_type_is('poverty_aid', 'poverty_listing', 'deep_poverty', 'boolean', 'poverty_listing.deep_poverty is boolean');
 SELECT col_type_is('poverty_aid', 'poverty_listing', 'id', 'bigint', 'poverty_listing.id is bigint');
 SELECT col_type_is('poverty_aid', 'poverty_listing', 'region_code', 'text', 'poverty_listing.region_code is text');
 SELECT col_type_is('poverty_aid', 'poverty_listing', 'listed_on', 'date', 'poverty_listing.listed_on is date');

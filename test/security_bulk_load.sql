@@ -48,7 +48,7 @@ SELECT results_eq($$SELECT line, column_name, value, sqlstate FROM poverty_aid.l
            (5, 'registered_on', '2020-02-30', '22008'),
            (6, 'registered_on, exited_on', NULL, '23514'),
            (7, NULL, NULL, '22P04'),
-           (8, 'household_no', 'HA-1', '23P01'),
+           (8, 'household_no, registered_on, exited_on', NULL, '23P01'),
            (9, NULL, NULL, '22P04'),
            (10, 'household_no', NULL, '23502'),
            (10, 'village_code', '621027000000', '22023'),

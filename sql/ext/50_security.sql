@@ -602,6 +602,17 @@ BEGIN
               FROM pg_catalog.pg_constraint c
               JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
              WHERE c.conname = con AND c.conrelid = pg_catalog.format('@extschema@.%I', target)::regclass;
+            -- A constraint on expressions (the household periods' exclusion
+            -- keys a hash of the number) has no conkey: name the columns its
+            -- index reads.
+            IF col IS NULL THEN
+              SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) INTO col
+                FROM pg_catalog.pg_constraint c
+                JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                           AND d.objid = c.conindid AND d.refobjsubid > 0
+                JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+               WHERE c.conname = con AND c.conrelid = pg_catalog.format('@extschema@.%I', target)::regclass;
+            END IF;
           END IF;
           e_line := e_line || rec.line_no; e_col := e_col || NULLIF(col, '');
           e_value := e_value || CASE WHEN col = ANY (col_names) AND header_pos[array_position(col_names, col)] IS NOT NULL
