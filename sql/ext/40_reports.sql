@@ -386,3 +386,386 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.exit_check(date, boolean) IS
   'Poor counties and villages not exited on a date (all listed ones with include_exited) with their poverty incidence and whether it meets the official exit threshold: below 2%, below 3% in the west zone (region.zone). Only the incidence criterion is checked; the population is the unit''s own (latest year on or before the date), else the sum of its villages''; meets_threshold is NULL without one. E.g. SELECT * FROM poverty_aid.exit_check(''2020-03-31'')';
+
+-- BI views ------------------------------------------------------------------
+--
+-- Flat rows for BI tools: one per county, village, helper and fund source,
+-- with codes, names, the names of the province, prefecture and county,
+-- counts, numerators and denominators next to the percentages.  Each view
+-- is its as-of function called for current_date; the functions take any
+-- date.  The county and village figures come from indicator_values(), so a
+-- county's row equals indicator_report() for that county.
+
+CREATE FUNCTION @extschema@.county_indicators_as_of(as_of date)
+  RETURNS TABLE (as_of date, county_code text, county_name text, prefecture_code text,
+                 prefecture_name text, province_code text, province_name text,
+                 zone @extschema@.policy_zone, designated boolean, deep_poverty boolean,
+                 listed_on date, exited_on date, exited boolean,
+                 villages_listed bigint, villages_exited bigint, village_exit_rate numeric,
+                 households_registered bigint, households_exited bigint, household_exit_rate numeric,
+                 poor_population_baseline bigint, poor_population_current bigint,
+                 poverty_reduction_rate numeric, rural_population bigint, poverty_incidence numeric,
+                 high_incidence_villages bigint, units_listed bigint, units_paired bigint,
+                 pairing_coverage numeric, high_incidence_villages_paired bigint,
+                 high_incidence_village_coverage numeric,
+                 funds_planned numeric, funds_in_place numeric, fund_in_place_rate numeric,
+                 fiscal_funds_planned numeric, fiscal_funds_in_place numeric,
+                 fiscal_fund_in_place_rate numeric, city_funds_allocated_jan_feb numeric,
+                 fund_share_deep_poverty numeric, fund_share_industry numeric,
+                 jobs_found bigint, consumption_sales numeric, projects_started bigint)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  WITH v AS (
+    SELECT * FROM @extschema@.indicator_values(county_indicators_as_of.as_of, 'county', NULL)
+  ), p AS (
+    SELECT v.region_code,
+           max(v.denominator) FILTER (WHERE v.key = 'village_exit_rate') AS villages_listed,
+           max(v.numerator) FILTER (WHERE v.key = 'village_exit_rate') AS villages_exited,
+           max(v.value) FILTER (WHERE v.key = 'village_exit_rate') AS village_exit_rate,
+           max(v.denominator) FILTER (WHERE v.key = 'household_exit_rate') AS households_registered,
+           max(v.numerator) FILTER (WHERE v.key = 'household_exit_rate') AS households_exited,
+           max(v.value) FILTER (WHERE v.key = 'household_exit_rate') AS household_exit_rate,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_baseline') AS baseline,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_current') AS poor,
+           max(v.value) FILTER (WHERE v.key = 'poverty_reduction_rate') AS reduction,
+           max(v.denominator) FILTER (WHERE v.key = 'poverty_incidence') AS population,
+           max(v.value) FILTER (WHERE v.key = 'poverty_incidence') AS incidence,
+           max(v.value) FILTER (WHERE v.key = 'high_incidence_villages') AS high,
+           max(v.denominator) FILTER (WHERE v.key = 'pairing_coverage') AS units_listed,
+           max(v.numerator) FILTER (WHERE v.key = 'pairing_coverage') AS units_paired,
+           max(v.value) FILTER (WHERE v.key = 'pairing_coverage') AS coverage,
+           max(v.numerator) FILTER (WHERE v.key = 'high_incidence_village_coverage') AS high_paired,
+           max(v.value) FILTER (WHERE v.key = 'high_incidence_village_coverage') AS high_coverage,
+           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place') AS planned,
+           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place') AS in_place,
+           max(v.value) FILTER (WHERE v.key = 'fund_in_place') AS in_place_rate,
+           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_planned,
+           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_in_place,
+           max(v.value) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_rate,
+           max(v.value) FILTER (WHERE v.key = 'city_funds_allocated_jan_feb') AS jan_feb,
+           max(v.value) FILTER (WHERE v.key = 'fund_share_deep_poverty') AS deep_share,
+           max(v.value) FILTER (WHERE v.key = 'fund_share_industry') AS industry_share,
+           max(v.value) FILTER (WHERE v.key = 'jobs_found') AS jobs,
+           max(v.value) FILTER (WHERE v.key = 'consumption_sales') AS sales,
+           max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
+      FROM v GROUP BY v.region_code
+  ), listing AS (
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on, l.deep_poverty
+      FROM @extschema@.poverty_listing l
+     WHERE l.listed_on <= county_indicators_as_of.as_of
+       AND @extschema@.region_code_level(l.region_code) = 'county'
+     ORDER BY l.region_code, l.listed_on DESC
+  )
+  SELECT county_indicators_as_of.as_of, c.code, c.name, pf.code, pf.name, pv.code, pv.name, c.zone,
+         l.region_code IS NOT NULL, coalesce(l.deep_poverty, false), l.listed_on, l.exited_on,
+         coalesce(l.exited_on <= county_indicators_as_of.as_of, false),
+         p.villages_listed::bigint, p.villages_exited::bigint, p.village_exit_rate,
+         p.households_registered::bigint, p.households_exited::bigint, p.household_exit_rate,
+         p.baseline::bigint, p.poor::bigint, p.reduction, p.population::bigint, p.incidence,
+         p.high::bigint, p.units_listed::bigint, p.units_paired::bigint, p.coverage,
+         p.high_paired::bigint, p.high_coverage,
+         p.planned, p.in_place, p.in_place_rate, p.fiscal_planned, p.fiscal_in_place, p.fiscal_rate,
+         p.jan_feb, p.deep_share, p.industry_share, p.jobs::bigint, p.sales, p.projects::bigint
+    FROM p
+    JOIN @extschema@.region c ON c.code = p.region_code
+    LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
+    LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
+    LEFT JOIN listing l ON l.region_code = c.code
+   ORDER BY c.code;
+END;
+COMMENT ON FUNCTION @extschema@.county_indicators_as_of(date) IS
+  'The county_indicators view as of any date: one row per county of the register, its figures equal to indicator_report(county, date). E.g. SELECT * FROM poverty_aid.county_indicators_as_of(''2020-03-31'')';
+
+CREATE VIEW @extschema@.county_indicators WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.county_indicators_as_of(current_date);
+COMMENT ON VIEW @extschema@.county_indicators IS
+  'One row per county with its indicators as of today (county_indicators_as_of(date) for another date): codes and names of the county, prefecture and province, listing, exit rates, poor population, incidence, pairing coverage, funds, jobs, purchases, projects';
+
+CREATE FUNCTION @extschema@.village_indicators_as_of(as_of date)
+  RETURNS TABLE (as_of date, village_code text, village_name text, township_code text,
+                 township_name text, county_code text, county_name text, prefecture_name text,
+                 province_name text, zone @extschema@.policy_zone, listed boolean,
+                 listed_on date, exited_on date, exited boolean,
+                 households_registered bigint, households_exited bigint, household_exit_rate numeric,
+                 poor_population_baseline bigint, poor_population_current bigint,
+                 poverty_reduction_rate numeric, rural_population bigint, poverty_incidence numeric,
+                 high_incidence boolean, meets_exit_threshold boolean,
+                 paired boolean, paired_with_enterprise boolean, active_pairings bigint,
+                 funds_planned numeric, funds_in_place numeric, fund_in_place_rate numeric,
+                 jobs_found bigint, consumption_sales numeric, projects_started bigint)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  WITH v AS (
+    SELECT * FROM @extschema@.indicator_values(village_indicators_as_of.as_of, 'village', NULL)
+  ), p AS (
+    SELECT v.region_code,
+           max(v.denominator) FILTER (WHERE v.key = 'household_exit_rate') AS households_registered,
+           max(v.numerator) FILTER (WHERE v.key = 'household_exit_rate') AS households_exited,
+           max(v.value) FILTER (WHERE v.key = 'household_exit_rate') AS household_exit_rate,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_baseline') AS baseline,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_current') AS poor,
+           max(v.value) FILTER (WHERE v.key = 'poverty_reduction_rate') AS reduction,
+           max(v.denominator) FILTER (WHERE v.key = 'poverty_incidence') AS population,
+           max(v.value) FILTER (WHERE v.key = 'poverty_incidence') AS incidence,
+           max(v.value) FILTER (WHERE v.key = 'high_incidence_villages') AS high,
+           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place') AS planned,
+           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place') AS in_place,
+           max(v.value) FILTER (WHERE v.key = 'fund_in_place') AS in_place_rate,
+           max(v.value) FILTER (WHERE v.key = 'jobs_found') AS jobs,
+           max(v.value) FILTER (WHERE v.key = 'consumption_sales') AS sales,
+           max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
+      FROM v GROUP BY v.region_code
+  ), listing AS (
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on
+      FROM @extschema@.poverty_listing l
+     WHERE l.listed_on <= village_indicators_as_of.as_of
+       AND @extschema@.region_code_level(l.region_code) = 'village'
+     ORDER BY l.region_code, l.listed_on DESC
+  ), pr AS (
+    SELECT pa.target_region_code AS code, count(*) AS pairings,
+           bool_or(h.kind IN ('enterprise', 'social_organisation')) AS by_enterprise
+      FROM @extschema@.pairing pa JOIN @extschema@.helper h ON h.id = pa.helper_id
+     WHERE pa.valid_from <= village_indicators_as_of.as_of
+       AND (pa.valid_to IS NULL OR pa.valid_to > village_indicators_as_of.as_of)
+       AND @extschema@.region_code_level(pa.target_region_code) = 'village'
+     GROUP BY 1
+  )
+  SELECT village_indicators_as_of.as_of, c.code, c.name, tw.code, tw.name, co.code, co.name,
+         pf.name, pv.name, c.zone, l.region_code IS NOT NULL, l.listed_on, l.exited_on,
+         coalesce(l.exited_on <= village_indicators_as_of.as_of, false),
+         p.households_registered::bigint, p.households_exited::bigint, p.household_exit_rate,
+         p.baseline::bigint, p.poor::bigint, p.reduction, p.population::bigint, p.incidence,
+         p.high > 0,
+         CASE WHEN p.population > 0
+              THEN 100 * p.poor < CASE c.zone WHEN 'west' THEN 3 ELSE 2 END * p.population END,
+         pr.code IS NOT NULL, coalesce(pr.by_enterprise, false), coalesce(pr.pairings, 0),
+         p.planned, p.in_place, p.in_place_rate, p.jobs::bigint, p.sales, p.projects::bigint
+    FROM p
+    JOIN @extschema@.region c ON c.code = p.region_code
+    LEFT JOIN listing l ON l.region_code = c.code
+    LEFT JOIN pr ON pr.code = c.code
+    LEFT JOIN @extschema@.region tw ON tw.code = @extschema@.region_ancestor_code(c.code, 'township')
+    LEFT JOIN @extschema@.region co ON co.code = @extschema@.region_ancestor_code(c.code, 'county')
+    LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
+    LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
+   WHERE l.region_code IS NOT NULL OR p.households_registered > 0
+   ORDER BY c.code;
+END;
+COMMENT ON FUNCTION @extschema@.village_indicators_as_of(date) IS
+  'The village_indicators view as of any date: one row per listed poor village or village with registered households, its figures equal to indicator_report(village, date). E.g. SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'') WHERE high_incidence';
+
+CREATE VIEW @extschema@.village_indicators WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.village_indicators_as_of(current_date);
+COMMENT ON VIEW @extschema@.village_indicators IS
+  'One row per listed poor village (or village with registered households) with its indicators as of today (village_indicators_as_of(date) for another date): names up to the province, listing, households, poor population, incidence against the exit threshold, pairings, funds, jobs, purchases, projects';
+
+CREATE FUNCTION @extschema@.helper_indicators_as_of(as_of date)
+  RETURNS TABLE (as_of date, helper_id bigint, helper_name text, kind @extschema@.helper_kind,
+                 home_region_code text, home_region_name text, pairings_active bigint,
+                 counties_paired bigint, villages_paired bigint, households_paired bigint,
+                 targets_covered bigint, funds_planned numeric, funds_in_place numeric,
+                 fund_in_place_rate numeric, jobs_found bigint, consumption_sales numeric)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  WITH pr AS (
+    SELECT pa.helper_id, count(*) AS pairings,
+           count(DISTINCT pa.target_region_code)
+             FILTER (WHERE @extschema@.region_code_level(pa.target_region_code) = 'county') AS counties,
+           count(DISTINCT pa.target_region_code)
+             FILTER (WHERE @extschema@.region_code_level(pa.target_region_code) = 'village') AS villages,
+           count(DISTINCT pa.target_household_id) AS households
+      FROM @extschema@.pairing pa
+     WHERE pa.valid_from <= helper_indicators_as_of.as_of
+       AND (pa.valid_to IS NULL OR pa.valid_to > helper_indicators_as_of.as_of)
+     GROUP BY 1
+  ), fd AS (
+    SELECT f.helper_id,
+           @extschema@.fund_in_place(coalesce(t.in_place, 0), f.planned) AS in_place
+      FROM @extschema@.fund f
+      LEFT JOIN (SELECT t.fund_id, sum(t.amount) AS in_place FROM @extschema@.fund_transfer t
+                  WHERE t.in_place_on <= helper_indicators_as_of.as_of GROUP BY 1) t ON t.fund_id = f.id
+     WHERE f.helper_id IS NOT NULL
+       AND f.year <= extract(year FROM helper_indicators_as_of.as_of)
+       AND (f.allocated_on IS NULL OR f.allocated_on <= helper_indicators_as_of.as_of)
+     GROUP BY 1
+  ), jobs AS (
+    SELECT e.helper_id, count(*) AS jobs
+      FROM @extschema@.employment e
+     WHERE e.helper_id IS NOT NULL
+       AND e.employed_on BETWEEN date_trunc('year', helper_indicators_as_of.as_of)::date AND helper_indicators_as_of.as_of
+     GROUP BY 1
+  ), sales AS (
+    SELECT s.helper_id, sum(s.amount) AS amount
+      FROM @extschema@.consumption_sale s
+     WHERE s.helper_id IS NOT NULL
+       AND s.sold_on BETWEEN date_trunc('year', helper_indicators_as_of.as_of)::date AND helper_indicators_as_of.as_of
+     GROUP BY 1
+  )
+  SELECT helper_indicators_as_of.as_of, h.id, h.name, h.kind, h.home_region_code, r.name,
+         coalesce(pr.pairings, 0), coalesce(pr.counties, 0), coalesce(pr.villages, 0),
+         coalesce(pr.households, 0),
+         coalesce(pr.counties + pr.villages + pr.households, 0),
+         coalesce(@extschema@.ratio_denominator(fd.in_place), 0),
+         coalesce(@extschema@.ratio_numerator(fd.in_place), 0),
+         @extschema@.ratio_percent(fd.in_place, 1),
+         coalesce(jobs.jobs, 0), coalesce(sales.amount, 0)
+    FROM @extschema@.helper h
+    LEFT JOIN @extschema@.region r ON r.code = h.home_region_code
+    LEFT JOIN pr ON pr.helper_id = h.id
+    LEFT JOIN fd ON fd.helper_id = h.id
+    LEFT JOIN jobs ON jobs.helper_id = h.id
+    LEFT JOIN sales ON sales.helper_id = h.id
+   ORDER BY h.id;
+END;
+COMMENT ON FUNCTION @extschema@.helper_indicators_as_of(date) IS
+  'The helper_indicators view as of any date: one row per helper with its pairings active on the date, the counties, villages and households they cover, its fund plans (years up to the date''s, allocated by it) and money in place, the jobs it arranged and the purchases it made this year. E.g. SELECT * FROM poverty_aid.helper_indicators_as_of(''2020-03-31'')';
+
+CREATE VIEW @extschema@.helper_indicators WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.helper_indicators_as_of(current_date);
+COMMENT ON VIEW @extschema@.helper_indicators IS
+  'One row per helper (district, enterprise, social organisation, …) with its pairings, targets covered, funds planned and in place, jobs arranged and purchases as of today (helper_indicators_as_of(date) for another date)';
+
+CREATE FUNCTION @extschema@.fund_source_indicators_as_of(as_of date)
+  RETURNS TABLE (as_of date, source @extschema@.fund_source, fiscal boolean, fund_plans bigint,
+                 recipients bigint, funds_planned numeric, funds_in_place numeric,
+                 fund_in_place_rate numeric, funds_planned_this_year numeric,
+                 funds_in_place_this_year numeric, fund_in_place_rate_this_year numeric,
+                 funds_planned_deep_poverty numeric, deep_poverty_share numeric,
+                 funds_planned_industry numeric, industry_share numeric,
+                 funds_allocated_jan_feb numeric)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  WITH deep AS (
+    SELECT DISTINCT l.region_code
+      FROM @extschema@.poverty_listing l
+     WHERE l.deep_poverty AND l.listed_on <= fund_source_indicators_as_of.as_of
+       AND @extschema@.region_code_level(l.region_code) = 'county'
+  ), fd AS (
+    SELECT f.id, f.source, f.recipient_region_code, f.planned, f.year, f.purpose, f.allocated_on,
+           @extschema@.region_county_code(f.recipient_region_code) IN (SELECT d.region_code FROM deep d) AS deep
+      FROM @extschema@.fund f
+     WHERE f.year <= extract(year FROM fund_source_indicators_as_of.as_of)
+       AND (f.allocated_on IS NULL OR f.allocated_on <= fund_source_indicators_as_of.as_of)
+  ), t AS (
+    SELECT t.fund_id, sum(t.amount) AS in_place
+      FROM @extschema@.fund_transfer t
+     WHERE t.in_place_on <= fund_source_indicators_as_of.as_of
+     GROUP BY 1
+  ), s AS (
+    SELECT fd.source, count(*) AS plans, count(DISTINCT fd.recipient_region_code) AS recipients,
+           @extschema@.fund_in_place(coalesce(t.in_place, 0), fd.planned) AS in_place,
+           @extschema@.fund_in_place(coalesce(t.in_place, 0), fd.planned)
+             FILTER (WHERE fd.year = extract(year FROM fund_source_indicators_as_of.as_of)) AS in_place_year,
+           @extschema@.ratio_agg(CASE WHEN fd.deep THEN fd.planned ELSE 0 END, fd.planned) AS deep_share,
+           @extschema@.ratio_agg(CASE WHEN fd.purpose = 'industry' THEN fd.planned ELSE 0 END, fd.planned) AS industry_share,
+           coalesce(sum(fd.planned) FILTER (WHERE fd.allocated_on BETWEEN date_trunc('year', fund_source_indicators_as_of.as_of)::date
+                                                AND least(fund_source_indicators_as_of.as_of,
+                                                          (date_trunc('year', fund_source_indicators_as_of.as_of) + interval '2 months')::date - 1)), 0) AS jan_feb
+      FROM fd LEFT JOIN t ON t.fund_id = fd.id
+     GROUP BY 1
+  )
+  SELECT fund_source_indicators_as_of.as_of, src.source, src.source IN ('city_fiscal', 'district_fiscal'),
+         coalesce(s.plans, 0), coalesce(s.recipients, 0),
+         coalesce(@extschema@.ratio_denominator(s.in_place), 0), coalesce(@extschema@.ratio_numerator(s.in_place), 0),
+         @extschema@.ratio_percent(s.in_place, 1),
+         coalesce(@extschema@.ratio_denominator(s.in_place_year), 0), coalesce(@extschema@.ratio_numerator(s.in_place_year), 0),
+         @extschema@.ratio_percent(s.in_place_year, 1),
+         coalesce(@extschema@.ratio_numerator(s.deep_share), 0), @extschema@.ratio_percent(s.deep_share, 1),
+         coalesce(@extschema@.ratio_numerator(s.industry_share), 0), @extschema@.ratio_percent(s.industry_share, 1),
+         coalesce(s.jan_feb, 0)
+    FROM unnest(enum_range(NULL::@extschema@.fund_source)) AS src (source)
+    LEFT JOIN s ON s.source = src.source
+   ORDER BY src.source;
+END;
+COMMENT ON FUNCTION @extschema@.fund_source_indicators_as_of(date) IS
+  'The fund_source_indicators view as of any date: one row per fund source with its plans (years up to the date''s, allocated by it), money in place by the date, the same for this year''s plans, the shares planned for the deeply poor counties and for industry, and the plans allocated in January and February. E.g. SELECT * FROM poverty_aid.fund_source_indicators_as_of(''2020-03-31'')';
+
+CREATE VIEW @extschema@.fund_source_indicators WITH (security_invoker = true) AS
+  SELECT * FROM @extschema@.fund_source_indicators_as_of(current_date);
+COMMENT ON VIEW @extschema@.fund_source_indicators IS
+  'One row per fund source (municipal and district fiscal funds, enterprise and social donations, other) with funds planned and in place as of today (fund_source_indicators_as_of(date) for another date)';
+
+-- Column comments of the views: one text per column name, shared by the
+-- views that have the column.
+DO $comments$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN
+    SELECT a.attrelid::regclass AS view_name, a.attname, d.comment
+      FROM pg_catalog.pg_attribute a
+      JOIN (VALUES
+        ('as_of', 'Date the figures are as of'),
+        ('county_code', '12-digit code of the county'), ('county_name', 'Name of the county'),
+        ('prefecture_code', '12-digit code of the prefecture'), ('prefecture_name', 'Name of the prefecture'),
+        ('province_code', '12-digit code of the province'), ('province_name', 'Name of the province'),
+        ('village_code', '12-digit code of the village'), ('village_name', 'Name of the village'),
+        ('township_code', '12-digit code of the township'), ('township_name', 'Name of the township'),
+        ('zone', 'Policy zone (east, central, west); sets the exit threshold'),
+        ('designated', 'Whether the county is listed as a poverty county on or before the date'),
+        ('listed', 'Whether the village is listed as a poor village on or before the date'),
+        ('deep_poverty', 'Whether the county is listed as deeply poor'),
+        ('listed_on', 'Day of the latest listing on or before the date'),
+        ('exited_on', 'Day that listing exited (may be after the date); NULL while listed'),
+        ('exited', 'Whether the unit exited on or before the date'),
+        ('villages_listed', 'Poor villages listed on or before the date (village exit rate denominator)'),
+        ('villages_exited', 'Of them, exited on or before the date (numerator)'),
+        ('village_exit_rate', 'villages_exited / villages_listed, percent'),
+        ('households_registered', 'Household periods registered on or before the date (household exit rate denominator)'),
+        ('households_exited', 'Of them, exited on or before the date (numerator)'),
+        ('household_exit_rate', 'households_exited / households_registered, percent'),
+        ('poor_population_baseline', 'Members of each household''s first period registered on or before the date'),
+        ('poor_population_current', 'Members of the household periods open on the date'),
+        ('poverty_reduction_rate', '(baseline - current) / baseline, percent'),
+        ('rural_population', 'Rural registered population (latest year on or before the date; a county without its own figure: the sum of its villages'')'),
+        ('poverty_incidence', 'poor_population_current / rural_population, percent'),
+        ('high_incidence_villages', 'Poor villages not exited with an incidence above 10%'),
+        ('high_incidence', 'Whether the village is a poor village not exited with an incidence above 10%'),
+        ('meets_exit_threshold', 'Whether the incidence is below the exit threshold (2%, 3% in the west); NULL without a population'),
+        ('units_listed', 'Listed poor counties and villages (pairing coverage denominator)'),
+        ('units_paired', 'Of them, with a pairing active on the date (numerator)'),
+        ('pairing_coverage', 'units_paired / units_listed, percent'),
+        ('high_incidence_villages_paired', 'Villages above 10% paired with an enterprise or social organisation'),
+        ('high_incidence_village_coverage', 'high_incidence_villages_paired / high_incidence_villages, percent'),
+        ('paired', 'Whether the village has a pairing active on the date'),
+        ('paired_with_enterprise', 'Whether one of its active pairings is with an enterprise or social organisation'),
+        ('active_pairings', 'Pairings with the village active on the date'),
+        ('funds_planned', 'Fund plans of years up to the date''s, allocated by the date, yuan (fund-in-place denominator)'),
+        ('funds_in_place', 'Money of those plans in place by the date, yuan (numerator)'),
+        ('fund_in_place_rate', 'funds_in_place / funds_planned, percent (may exceed 100)'),
+        ('fiscal_funds_planned', 'funds_planned of the municipal and district fiscal funds'),
+        ('fiscal_funds_in_place', 'funds_in_place of the municipal and district fiscal funds'),
+        ('fiscal_fund_in_place_rate', 'fiscal_funds_in_place / fiscal_funds_planned, percent'),
+        ('city_funds_allocated_jan_feb', 'Municipal fiscal funds allocated between 1 January and the end of February of the date''s year, yuan'),
+        ('fund_share_deep_poverty', 'Share of the fiscal funds planned for deeply poor counties, percent'),
+        ('fund_share_industry', 'Share of the fiscal funds planned for industry, percent'),
+        ('jobs_found', 'Jobs found from 1 January of the date''s year to the date'),
+        ('consumption_sales', 'Purchases from 1 January of the date''s year to the date, yuan'),
+        ('projects_started', 'Projects started from 1 January of the date''s year to the date'),
+        ('helper_id', 'Id of the helper'), ('helper_name', 'Name of the helper'),
+        ('kind', 'Kind of helper'), ('home_region_code', 'Code of the region the helper is based in'),
+        ('home_region_name', 'Name of that region'),
+        ('pairings_active', 'Pairings of the helper active on the date'),
+        ('counties_paired', 'Distinct counties among them'), ('villages_paired', 'Distinct villages among them'),
+        ('households_paired', 'Distinct households among them'),
+        ('targets_covered', 'counties_paired + villages_paired + households_paired'),
+        ('source', 'Fund source'), ('fiscal', 'Whether the source is fiscal (municipal or district)'),
+        ('fund_plans', 'Fund plans counted (years up to the date''s, allocated by the date)'),
+        ('recipients', 'Distinct recipient regions of those plans'),
+        ('funds_planned_this_year', 'funds_planned of the plans for the date''s year'),
+        ('funds_in_place_this_year', 'funds_in_place of the plans for the date''s year'),
+        ('fund_in_place_rate_this_year', 'funds_in_place_this_year / funds_planned_this_year, percent'),
+        ('funds_planned_deep_poverty', 'funds_planned for recipients in deeply poor counties'),
+        ('deep_poverty_share', 'funds_planned_deep_poverty / funds_planned, percent'),
+        ('funds_planned_industry', 'funds_planned for industry'),
+        ('industry_share', 'funds_planned_industry / funds_planned, percent'),
+        ('funds_allocated_jan_feb', 'Plans allocated between 1 January and the end of February of the date''s year, yuan')
+      ) AS d (column_name, comment) ON d.column_name = a.attname
+     WHERE a.attrelid IN ('@extschema@.county_indicators'::regclass, '@extschema@.village_indicators'::regclass,
+                          '@extschema@.helper_indicators'::regclass, '@extschema@.fund_source_indicators'::regclass)
+       AND a.attnum > 0
+  LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', c.view_name, c.attname, c.comment);
+  END LOOP;
+END
+$comments$;
