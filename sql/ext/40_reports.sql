@@ -769,3 +769,113 @@ BEGIN
   END LOOP;
 END
 $comments$;
+
+-- Snapshots -----------------------------------------------------------------
+--
+-- take_snapshot() writes every indicator for the whole register and for
+-- every province, prefecture and county that has data, in one statement of
+-- the caller's transaction, and logs the run in job_run.
+--
+-- A failed run is still logged: the work runs in a block with an exception
+-- handler (a subtransaction); when it fails, the block's changes are undone
+-- (the snapshot rows of that date stay as they were), the job_run row,
+-- written before the block, is marked failed with the SQLSTATE and message,
+-- and the procedure ends with a WARNING instead of an error, so that the
+-- log row commits with the caller's transaction.  A job scheduler therefore
+-- sees success: monitor job_run.status.  (The procedure cannot COMMIT the
+-- 'running' row first: a procedure with SET search_path, which every
+-- PL/pgSQL routine of the extension has, may not run transaction control
+-- statements.)  Concurrent runs are serialised by a transaction-level
+-- advisory lock, so two runs for the same date never collide.
+
+CREATE PROCEDURE @extschema@.take_snapshot(as_of date DEFAULT current_date)
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+#variable_conflict use_column
+DECLARE
+  run     bigint;
+  written bigint;
+  state   text;
+  message text;
+BEGIN
+  INSERT INTO @extschema@.job_run (job, as_of) VALUES ('take_snapshot', take_snapshot.as_of)
+  RETURNING id INTO run;
+  BEGIN
+    IF take_snapshot.as_of IS NULL THEN
+      RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock('@extschema@.indicator_snapshot'::regclass::oid::bigint);
+    DELETE FROM @extschema@.indicator_snapshot s WHERE s.as_of = take_snapshot.as_of;
+    INSERT INTO @extschema@.indicator_snapshot
+           (as_of, region_code, indicator, label, numerator, denominator, value, unit, run_id)
+    SELECT take_snapshot.as_of, v.region_code, v.key, v.label, v.numerator, v.denominator, v.value, v.unit, run
+      FROM (SELECT v.*,
+                   bool_or(coalesce(v.numerator, 0) <> 0 OR coalesce(v.denominator, 0) <> 0)
+                     OVER (PARTITION BY v.region_code) AS has_data
+              FROM (SELECT * FROM @extschema@.indicator_values(take_snapshot.as_of, NULL, NULL)
+                    UNION ALL
+                    SELECT * FROM @extschema@.indicator_values(take_snapshot.as_of, 'province', NULL)
+                    UNION ALL
+                    SELECT * FROM @extschema@.indicator_values(take_snapshot.as_of, 'prefecture', NULL)
+                    UNION ALL
+                    SELECT * FROM @extschema@.indicator_values(take_snapshot.as_of, 'county', NULL)) v) v
+     WHERE v.region_code IS NULL OR v.has_data
+     ORDER BY v.region_code NULLS FIRST, v.ord;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    UPDATE @extschema@.job_run j
+       SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = written
+     WHERE j.id = run;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+    UPDATE @extschema@.job_run j
+       SET status = 'failed', finished_at = clock_timestamp(), rows_written = 0,
+           error = state || ': ' || message
+     WHERE j.id = run;
+    RAISE WARNING 'snapshot as of % failed: %', take_snapshot.as_of, message
+      USING DETAIL = pg_catalog.format('SQLSTATE %s; the snapshot rows of that date are unchanged.', state),
+            HINT = pg_catalog.format('The failure is logged in poverty_aid.job_run, id %s.', run);
+  END;
+END
+$$;
+COMMENT ON PROCEDURE @extschema@.take_snapshot(date) IS
+  'Stores every indicator of indicator_report() as of a date (default today) for the whole register (region_code NULL) and for every province, prefecture and county with data in indicator_snapshot, replacing the rows of that date (idempotent), and logs the run in job_run (start, end, rows, status, error). A failed run is logged as failed, leaves the snapshot unchanged and ends with a WARNING, not an error. Schedule monthly with pg_cron: SELECT cron.schedule_in_database(''poverty-aid-monthly'', ''0 2 1 * *'', ''CALL poverty_aid.take_snapshot()'', ''yourdb'')';
+
+CREATE VIEW @extschema@.indicator_trend WITH (security_invoker = true) AS
+SELECT s.region_code,
+       r.name AS region_name,
+       r.level AS region_level,
+       s.indicator,
+       s.label,
+       s.unit,
+       s.as_of,
+       s.numerator,
+       s.denominator,
+       s.value,
+       lag(s.as_of) OVER w AS previous_as_of,
+       lag(s.value) OVER w AS previous_value,
+       s.value - lag(s.value) OVER w AS change,
+       row_number() OVER w AS point,
+       s.run_id,
+       s.taken_at
+  FROM @extschema@.indicator_snapshot s
+  LEFT JOIN @extschema@.region r ON r.code = s.region_code
+WINDOW w AS (PARTITION BY s.region_code, s.indicator ORDER BY s.as_of)
+ ORDER BY s.region_code NULLS FIRST, s.indicator, s.as_of;
+COMMENT ON VIEW @extschema@.indicator_trend IS
+  'Each indicator''s series per region over the snapshots, ordered by as_of, with the previous snapshot''s value and the change; region_code NULL is the whole register. E.g. SELECT as_of, value, change FROM poverty_aid.indicator_trend WHERE region_code IS NULL AND indicator = ''village_exit_rate''';
+COMMENT ON COLUMN @extschema@.indicator_trend.region_code IS 'Region of the series; NULL for the whole register';
+COMMENT ON COLUMN @extschema@.indicator_trend.region_name IS 'Name of the region (NULL for the whole register)';
+COMMENT ON COLUMN @extschema@.indicator_trend.region_level IS 'Level of the region (NULL for the whole register)';
+COMMENT ON COLUMN @extschema@.indicator_trend.indicator IS 'Indicator key, as in indicator_report()';
+COMMENT ON COLUMN @extschema@.indicator_trend.label IS 'Indicator label';
+COMMENT ON COLUMN @extschema@.indicator_trend.unit IS 'Unit of value: % for ratios, else people, villages, yuan, projects';
+COMMENT ON COLUMN @extschema@.indicator_trend.as_of IS 'Date of the snapshot';
+COMMENT ON COLUMN @extschema@.indicator_trend.numerator IS 'Numerator of a ratio, or the count or amount';
+COMMENT ON COLUMN @extschema@.indicator_trend.denominator IS 'Denominator of a ratio (NULL for counts and amounts)';
+COMMENT ON COLUMN @extschema@.indicator_trend.value IS 'Percent (one digit) for ratios, else the count or amount';
+COMMENT ON COLUMN @extschema@.indicator_trend.previous_as_of IS 'Date of the previous snapshot of the series (NULL for the first)';
+COMMENT ON COLUMN @extschema@.indicator_trend.previous_value IS 'Value at the previous snapshot';
+COMMENT ON COLUMN @extschema@.indicator_trend.change IS 'value - previous_value (percentage points for ratios)';
+COMMENT ON COLUMN @extschema@.indicator_trend.point IS 'Position of the snapshot in its series, from 1';
+COMMENT ON COLUMN @extschema@.indicator_trend.run_id IS 'job_run id of the run that wrote the snapshot';
+COMMENT ON COLUMN @extschema@.indicator_trend.taken_at IS 'When the snapshot was written';
