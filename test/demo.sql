@@ -2,22 +2,6 @@
 -- `bash test/run demo` after it loaded test/data/tianjin_2020.sql.  Without
 -- the sample data set it loads the small test fixture instead.
 \set QUIET on
--- The test runner hands every test/*.sql to pg_prove, in a database with
--- pgTAP: there this file is a smoke test of the demo's query (in a
--- transaction it rolls back) instead of the demo.
-SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'pgtap') AS under_pgtap \gset
-\if :under_pgtap
-BEGIN;
-SELECT plan(2);
-\ir fixtures/reports.sql
-SELECT is((SELECT count(*)::int FROM poverty_aid.indicator_report(NULL, '2020-03-31')), 27,
-          'demo: the city report has 27 indicators');
-SELECT is((SELECT count(*)::int FROM poverty_aid.exit_check('2020-03-31') WHERE level = 'county'), 3,
-          'demo: three counties not yet exited on the fixture');
-SELECT * FROM finish();
-ROLLBACK;
-\quit
-\endif
 SELECT NOT EXISTS (SELECT 1 FROM poverty_aid.region) AS register_empty \gset
 \if :register_empty
 \echo 'The sample data set test/data/tianjin_2020.sql is not in this build: showing the small test fixture (test/fixtures/reports.sql).'
