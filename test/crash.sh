@@ -46,8 +46,8 @@ for i in 1 2 3 4 5; do
 	PGOPTIONS="-c synchronous_commit=on" "$PSQL_BIN" -X -q -At -v ON_ERROR_STOP=1 -U "pa_load_clerk_$i" -d $DB \
 		-f "$DIR/clerk_$i.sql" >"$DIR/clerk_$i.ack" 2>"$DIR/clerk_$i.err" &
 done
-"$POVERTY_AID_BIN/pgbench" -n -U pa_load_viewer -d $DB -c 2 -T 600 -f "$DIR/reader.sql" >"$DIR/reader.out" 2>&1 &
-"$POVERTY_AID_BIN/pgbench" -n -U pa_load_admin -d $DB -c 1 -T 600 --max-tries=100 -f "$DIR/snapshot.sql" >"$DIR/snapshot.out" 2>&1 &
+"$POVERTY_AID_BIN/pgbench" -n -U pa_load_viewer -c 2 -T 600 -f "$DIR/reader.sql" $DB >"$DIR/reader.out" 2>&1 &
+"$POVERTY_AID_BIN/pgbench" -n -U pa_load_admin -c 1 -T 600 --max-tries=100 -f "$DIR/snapshot.sql" $DB >"$DIR/snapshot.out" 2>&1 &
 sleep "$RUN_BEFORE_KILL"
 
 # SIGKILL the postmaster and every process it started, at once.
@@ -69,6 +69,8 @@ done
 ok $([ "$acked_total" -gt 0 ]; echo $?) "the clerks saw $acked_total commits before the crash"
 ok $(grep -qE 'server closed the connection|terminating connection|connection to server' "$DIR"/clerk_*.err; echo $?) \
 	"the clerks lost their connections (the crash happened under load)"
+ok $(! grep -q 'ERROR:' "$DIR"/clerk_*.err; echo $?) "no clerk stopped on an error before the crash"
+grep -h 'ERROR:' "$DIR"/clerk_*.err | head -3 | sed 's/^/# /'
 
 runuser -u postgres -- "$POVERTY_AID_BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 300 start >/dev/null
 ok $? "the server restarts and recovers"

@@ -44,12 +44,21 @@ if has_function $DB "poverty_aid.indicator_report(text,date)"; then reader_kind=
 if has_function $DB "poverty_aid.take_snapshot(date)"; then snap_kind="take_snapshot()"; else snap_kind="a snapshot transaction (take_snapshot() not in this build)"; fi
 
 # Run: 5 clerk clients, 2 reader clients, 1 snapshot client = 8.
+# Each pgbench writes its exit status next to its output: pgbench exits 0
+# only when no client aborted (an error other than a retried serialization
+# failure ends a client's run, and its committed count is then incomplete).
+run_pgbench() {	# run_pgbench NAME pgbench-arguments...
+	local name=$1
+	shift
+	"$PGBENCH" "$@" >"$DIR/$name.out" 2>&1
+	echo $? >"$DIR/$name.rc"
+}
 for i in 1 2 3 4 5; do
-	"$PGBENCH" -n -U "pa_load_clerk_$i" -d $DB -c 1 -j 1 -T "$SECONDS_RUN" --max-tries=100 --random-seed=$((4200 + i)) \
-		-f "$DIR/clerk_$i.sql" >"$DIR/clerk_$i.out" 2>&1 &
+	run_pgbench "clerk_$i" -n -U "pa_load_clerk_$i" -c 1 -j 1 -T "$SECONDS_RUN" --max-tries=100 --random-seed=$((4200 + i)) \
+		-f "$DIR/clerk_$i.sql" $DB &
 done
-"$PGBENCH" -n -U pa_load_viewer -d $DB -c 2 -j 2 -T "$SECONDS_RUN" --max-tries=100 -f "$DIR/reader.sql" >"$DIR/reader.out" 2>&1 &
-"$PGBENCH" -n -U pa_load_admin -d $DB -c 1 -j 1 -T "$SECONDS_RUN" --max-tries=100 -f "$DIR/snapshot.sql" >"$DIR/snapshot.out" 2>&1 &
+run_pgbench reader -n -U pa_load_viewer -c 2 -j 2 -T "$SECONDS_RUN" --max-tries=100 -f "$DIR/reader.sql" $DB &
+run_pgbench snapshot -n -U pa_load_admin -c 1 -j 1 -T "$SECONDS_RUN" --max-tries=100 -f "$DIR/snapshot.sql" $DB &
 wait
 
 field() {	# field FILE 'number of transactions actually processed'
@@ -70,6 +79,9 @@ for name in clerk_1 clerk_2 clerk_3 clerk_4 clerk_5 reader snapshot; do
 		continue
 	fi
 	is "${failed:-0}" "0" "$name: $n transactions in ${SECONDS_RUN}s ($tps tps), ${retried:-0} retried after a serialization failure, none failed"
+	rc=$(cat "$DIR/$name.rc")
+	is "$rc" "0" "$name: pgbench ran the full ${SECONDS_RUN}s, no client aborted"
+	[ "$rc" = 0 ] || grep -E 'error|ERROR|HINT' "$DIR/$name.out" | grep -v 'executing\|sending' | head -5 | sed 's/^/# /'
 	total_tps=$(echo "$total_tps + $tps" | bc)
 	retried_total=$((retried_total + ${retried:-0}))
 	case $name in clerk_*) committed_total=$((committed_total + n)) ;; esac

@@ -773,42 +773,52 @@ $comments$;
 -- Snapshots -----------------------------------------------------------------
 --
 -- take_snapshot() writes every indicator for the whole register and for
--- every province, prefecture and county that has data, in one statement of
--- the caller's transaction, and logs the run in job_run.
+-- every province, prefecture and county that has data, in the caller's
+-- transaction, and logs the run in job_run.
+--
+-- It computes first and writes last.  The indicators (seconds of work on a
+-- large register) are collected in an array before the procedure writes a
+-- row, so the transaction has no transaction id while it computes: a
+-- long-running writer would hold back every other session's snapshot xmin
+-- and, with it, the clean-up of SERIALIZABLE transactions' predicate locks
+-- (clerks writing at SERIALIZABLE while the job ran used to fail with "out of
+-- shared memory", max_pred_locks_per_transaction).  The writes — the job_run
+-- row, the DELETE of the date's old rows and the INSERT — take milliseconds.
+-- job_run.started_at is still the time the run began.
 --
 -- A failed run is still logged: the work runs in a block with an exception
 -- handler (a subtransaction); when it fails, the block's changes are undone
--- (the snapshot rows of that date stay as they were), the job_run row,
--- written before the block, is marked failed with the SQLSTATE and message,
--- and the procedure ends with a WARNING instead of an error, so that the
--- log row commits with the caller's transaction.  A job scheduler therefore
--- sees success: monitor job_run.status.  (The procedure cannot COMMIT the
--- 'running' row first: a procedure with SET search_path, which every
--- PL/pgSQL routine of the extension has, may not run transaction control
--- statements.)  Concurrent runs are serialised by a transaction-level
--- advisory lock, so two runs for the same date never collide.
+-- (the snapshot rows of that date stay as they were), a job_run row with
+-- status failed, the SQLSTATE and the message is written after the block,
+-- and the procedure ends with a WARNING instead of an error, so that the log
+-- row commits with the caller's transaction.  A job scheduler therefore sees
+-- success: monitor job_run.status.  (The procedure cannot COMMIT by itself: a
+-- procedure with SET search_path, which every PL/pgSQL routine of the
+-- extension has, may not run transaction control statements.)  Concurrent
+-- runs are serialised by a transaction-level advisory lock taken before the
+-- writes, so two runs for the same date never collide.
 
 CREATE PROCEDURE @extschema@.take_snapshot(as_of date DEFAULT current_date)
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
 $$
 #variable_conflict use_column
 DECLARE
-  run     bigint;
-  written bigint;
-  state   text;
-  message text;
+  started  timestamptz := pg_catalog.clock_timestamp();
+  computed @extschema@.indicator_snapshot[];
+  run      bigint;
+  written  bigint;
+  state    text;
+  message  text;
 BEGIN
-  INSERT INTO @extschema@.job_run (job, as_of) VALUES ('take_snapshot', take_snapshot.as_of)
-  RETURNING id INTO run;
   BEGIN
     IF take_snapshot.as_of IS NULL THEN
       RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock('@extschema@.indicator_snapshot'::regclass::oid::bigint);
-    DELETE FROM @extschema@.indicator_snapshot s WHERE s.as_of = take_snapshot.as_of;
-    INSERT INTO @extschema@.indicator_snapshot
-           (as_of, region_code, indicator, label, numerator, denominator, value, unit, run_id)
-    SELECT take_snapshot.as_of, v.region_code, v.key, v.label, v.numerator, v.denominator, v.value, v.unit, run
+    -- 1. compute (reads only)
+    SELECT pg_catalog.array_agg(ROW(take_snapshot.as_of, v.region_code, v.key, v.label, v.numerator,
+                                    v.denominator, v.value, v.unit, NULL, NULL)::@extschema@.indicator_snapshot
+                                ORDER BY v.region_code NULLS FIRST, v.ord)
+      INTO computed
       FROM (SELECT v.*,
                    bool_or(coalesce(v.numerator, 0) <> 0 OR coalesce(v.denominator, 0) <> 0)
                      OVER (PARTITION BY v.region_code) AS has_data
@@ -819,18 +829,27 @@ BEGIN
                     SELECT * FROM @extschema@.indicator_values(take_snapshot.as_of, 'prefecture', NULL)
                     UNION ALL
                     SELECT * FROM @extschema@.indicator_values(take_snapshot.as_of, 'county', NULL)) v) v
-     WHERE v.region_code IS NULL OR v.has_data
-     ORDER BY v.region_code NULLS FIRST, v.ord;
+     WHERE v.region_code IS NULL OR v.has_data;
+    -- 2. write
+    PERFORM pg_catalog.pg_advisory_xact_lock('@extschema@.indicator_snapshot'::regclass::oid::bigint);
+    INSERT INTO @extschema@.job_run (job, as_of, started_at) VALUES ('take_snapshot', take_snapshot.as_of, started)
+    RETURNING id INTO run;
+    DELETE FROM @extschema@.indicator_snapshot s WHERE s.as_of = take_snapshot.as_of;
+    INSERT INTO @extschema@.indicator_snapshot
+           (as_of, region_code, indicator, label, numerator, denominator, value, unit, run_id)
+    SELECT c.as_of, c.region_code, c.indicator, c.label, c.numerator, c.denominator, c.value, c.unit, run
+      FROM pg_catalog.unnest(computed) WITH ORDINALITY AS c
+     ORDER BY c.ordinality;
     GET DIAGNOSTICS written = ROW_COUNT;
     UPDATE @extschema@.job_run j
-       SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = written
+       SET status = 'succeeded', finished_at = pg_catalog.clock_timestamp(), rows_written = written
      WHERE j.id = run;
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
-    UPDATE @extschema@.job_run j
-       SET status = 'failed', finished_at = clock_timestamp(), rows_written = 0,
-           error = state || ': ' || message
-     WHERE j.id = run;
+    INSERT INTO @extschema@.job_run (job, as_of, started_at, finished_at, status, rows_written, error)
+    VALUES ('take_snapshot', take_snapshot.as_of, started, pg_catalog.clock_timestamp(), 'failed', 0,
+            state || ': ' || message)
+    RETURNING id INTO run;
     RAISE WARNING 'snapshot as of % failed: %', take_snapshot.as_of, message
       USING DETAIL = pg_catalog.format('SQLSTATE %s; the snapshot rows of that date are unchanged.', state),
             HINT = pg_catalog.format('The failure is logged in poverty_aid.job_run, id %s.', run);

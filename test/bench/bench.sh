@@ -10,7 +10,7 @@
 #   floor  count(col) of the same columns: reads the rows, does no arithmetic
 # at least 5 times each (--runs), and prints the medians and the ratios
 # ext/plain and ext/floor next to the targets of issue 3, then the parallel
-# speedup of each ratio aggregate (2 workers vs none) and the memory of the
+# speedup of each ratio aggregate (1 and 2 workers vs none) and the memory of the
 # coverage state per distinct unit.  Nothing here fails on a time.
 #
 # With PGHOST and PGPORT set it uses that running server (database
@@ -111,8 +111,10 @@ QUERIES=(
 )
 # One psql session runs the whole script; each timed statement is preceded by
 # an "@@ label" line so that the "Time:" line after it can be attributed.
-# Every run times all three variants of every aggregate with 2 parallel
-# workers allowed and then with none, alternating the order from run to run.
+# Every run times all three variants of every aggregate with 2, 1 and no
+# parallel workers allowed, alternating the order from run to run.  On a
+# 2-core machine 1 worker is the leader plus one process, one per core; 2
+# workers put three processes on two cores.
 SCRIPT=$(mktemp /tmp/poverty_aid_bench_script.XXXXXX)
 TIMES=$(mktemp /tmp/poverty_aid_bench_times.XXXXXX)
 {
@@ -120,7 +122,7 @@ TIMES=$(mktemp /tmp/poverty_aid_bench_times.XXXXXX)
 	echo '\timing on'
 	echo 'SELECT count(*) FROM bench_rows;'	# warm the cache
 	for run in $(seq 1 "$RUNS"); do
-		for workers in 2 0; do
+		for workers in 2 1 0; do
 			echo "SET max_parallel_workers_per_gather = $workers;"
 			for q in "${QUERIES[@]}"; do
 				IFS='|' read -r name ext plain floor _ <<<"$q"
@@ -134,7 +136,7 @@ TIMES=$(mktemp /tmp/poverty_aid_bench_times.XXXXXX)
 		done
 	done
 } >"$SCRIPT"
-log "timing: $RUNS runs of ${#QUERIES[@]} aggregates x (ext, plain, floor) x (2 workers, none)"
+log "timing: $RUNS runs of ${#QUERIES[@]} aggregates x (ext, plain, floor) x (2 workers, 1, none)"
 "${PSQL[@]}" -d $DB -f "$SCRIPT" 2>&1 | awk '/^@@ /{label=substr($0,4)} /^Time: /{print label "|" $2}' >"$TIMES"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -151,7 +153,7 @@ PGV=$("${PSQL[@]}" -d $DB -At -c "SHOW server_version")
 echo
 echo "poverty_aid benchmark: $ROWS rows, median of $RUNS runs"
 echo "machine: $NPROC cores, $MEMTOTAL RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), PostgreSQL $PGV"
-for workers in 2 0; do
+for workers in 2 1 0; do
 	echo
 	echo "max_parallel_workers_per_gather = $workers"
 	echo
@@ -165,15 +167,16 @@ for workers in 2 0; do
 	done
 done
 echo
-echo "parallel speedup, 2 workers vs none (target >= 1.5 for the ratio aggregates); the floor's own speedup shows what the machine allows"
+echo "parallel speedup against no workers (target >= 1.5 for the ratio aggregates); the floor's own speedup shows what the machine allows"
 echo
-echo "| aggregate | ext 0 workers ms | ext 2 workers ms | ext speedup | floor speedup |"
-echo "|---|---:|---:|---:|---:|"
+echo "| aggregate | ext 0 workers ms | ext 1 worker ms | ext 2 workers ms | ext speedup 1 / 2 workers | floor speedup 1 / 2 workers |"
+echo "|---|---:|---:|---:|---:|---:|"
 for q in "${QUERIES[@]}"; do
 	IFS='|' read -r name _ <<<"$q"
-	s=$(med "$name" ext 0); e=$(med "$name" ext 2); fs=$(med "$name" floor 0); fp=$(med "$name" floor 2)
-	awk -v n="$name" -v s="$s" -v e="$e" -v fs="$fs" -v fp="$fp" \
-		'BEGIN {printf "| %s | %.0f | %.0f | %.2f | %.2f |\n", n, s, e, s/e, fs/fp}'
+	s=$(med "$name" ext 0); e1=$(med "$name" ext 1); e2=$(med "$name" ext 2)
+	f0=$(med "$name" floor 0); f1=$(med "$name" floor 1); f2=$(med "$name" floor 2)
+	awk -v n="$name" -v s="$s" -v e1="$e1" -v e2="$e2" -v f0="$f0" -v f1="$f1" -v f2="$f2" \
+		'BEGIN {printf "| %s | %.0f | %.0f | %.0f | %.2f / %.2f | %.2f / %.2f |\n", n, s, e1, e2, s/e1, s/e2, f0/f1, f0/f2}'
 done
 echo
 awk -v b="$MEM_BYTES" -v u="$MEM_UNITS" 'BEGIN {printf "coverage state: %d bytes for %d distinct units = %.3f bytes per unit (target: well under 8)\n", b, u, b/u}'
