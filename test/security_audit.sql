@@ -3,7 +3,7 @@
 -- when and the old and new rows, in an audit trail that only admin can read
 -- and that nobody can change or delete.
 BEGIN;
-SELECT plan(42);
+SELECT plan(59);
 \ir fixtures/security.sql
 SET search_path = poverty_aid, public;
 SELECT coalesce(max(id), 0) AS audit0 FROM audit_log \gset
@@ -14,6 +14,12 @@ SELECT has_trigger('poverty_aid', t, 'audit_row_change', 'row changes of ' || t 
                     'role_profile', 'region_assignment', 'helper_assignment']) t;
 SELECT has_trigger('poverty_aid', t, 'audit_truncate', 'TRUNCATE of ' || t || ' is audited')
   FROM unnest(ARRAY['household', 'person', 'pairing', 'fund', 'fund_transfer']) t;
+SELECT has_trigger('poverty_aid', t, 'audit_insert', 'inserts into ' || t || ' are audited per statement')
+  FROM unnest(ARRAY['household', 'person', 'pairing', 'fund', 'fund_transfer',
+                    'role_profile', 'region_assignment', 'helper_assignment']) t;
+SELECT has_trigger('poverty_aid', t, 'audit_delete', 'deletes from ' || t || ' are audited per statement')
+  FROM unnest(ARRAY['household', 'person', 'pairing', 'fund', 'fund_transfer',
+                    'role_profile', 'region_assignment', 'helper_assignment']) t;
 
 -- A clerk's changes ------------------------------------------------------------------------
 SET SESSION AUTHORIZATION pa_t_clerk_a;
@@ -60,6 +66,23 @@ UPDATE household SET members = 6 WHERE id = 900001;
 RESET ROLE;
 SELECT results_eq(format($$SELECT role_name::text COLLATE "default", session_user_name::text COLLATE "default" FROM poverty_aid.audit_log WHERE id > %s$$, :audit1),
   $$VALUES ('pa_t_clerk_a', 'postgres')$$, 'a change under SET ROLE records the role and the login');
+
+-- One statement, many rows: one record per row ----------------------------------------------
+SELECT max(id) AS audit_bulk FROM audit_log \gset
+SET SESSION AUTHORIZATION pa_t_clerk_a;
+INSERT INTO household (id, household_no, village_code, members, registered_on)
+  SELECT 900100 + g, 'HA-B' || g, '621027100001', g, '2020-01-01' FROM generate_series(1, 3) g;
+UPDATE household SET members = members + 1 WHERE id BETWEEN 900101 AND 900103;
+DELETE FROM household WHERE id BETWEEN 900101 AND 900103;
+DELETE FROM household WHERE id = -1;
+RESET SESSION AUTHORIZATION;
+SELECT results_eq(
+  format($$SELECT operation, row_id, old_row ->> 'members', new_row ->> 'members', role_name::text COLLATE "default"
+             FROM poverty_aid.audit_log WHERE id > %s ORDER BY operation, row_id$$, :audit_bulk),
+  $$VALUES ('DELETE', 900101::bigint, '2', NULL, 'pa_t_clerk_a'), ('DELETE', 900102, '3', NULL, 'pa_t_clerk_a'), ('DELETE', 900103, '4', NULL, 'pa_t_clerk_a'),
+           ('INSERT', 900101, NULL, '1', 'pa_t_clerk_a'), ('INSERT', 900102, NULL, '2', 'pa_t_clerk_a'), ('INSERT', 900103, NULL, '3', 'pa_t_clerk_a'),
+           ('UPDATE', 900101, '1', '2', 'pa_t_clerk_a'), ('UPDATE', 900102, '2', '3', 'pa_t_clerk_a'), ('UPDATE', 900103, '3', '4', 'pa_t_clerk_a')$$,
+  'a statement that changes three rows leaves three records, each with its old and new row; a statement that changes none leaves none');
 
 -- A failed change leaves no record ---------------------------------------------------------
 SELECT max(id) AS audit2 FROM audit_log \gset

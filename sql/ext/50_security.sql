@@ -321,9 +321,23 @@ BEGIN
   IF pg_catalog.current_setting('row_security') = 'off' THEN
     RETURN NULL;
   END IF;
+  -- INSERT and DELETE: one set-based insert per statement from its
+  -- transition table (a bulk load of a million rows is one statement, not a
+  -- million trigger calls).  UPDATE stays a row trigger, which pairs each
+  -- old row with its new one without relying on a key.
   IF TG_LEVEL = 'STATEMENT' THEN
-    INSERT INTO @extschema@.audit_log (role_name, table_name, operation)
-    VALUES (acting_role, TG_TABLE_NAME, TG_OP);
+    IF TG_OP = 'INSERT' THEN
+      INSERT INTO @extschema@.audit_log (role_name, table_name, operation, row_id, new_row)
+      SELECT acting_role, TG_TABLE_NAME, TG_OP, (r.row ->> 'id')::bigint, r.row
+        FROM (SELECT pg_catalog.to_jsonb(t) AS row FROM new_rows t) r;
+    ELSIF TG_OP = 'DELETE' THEN
+      INSERT INTO @extschema@.audit_log (role_name, table_name, operation, row_id, old_row)
+      SELECT acting_role, TG_TABLE_NAME, TG_OP, (r.row ->> 'id')::bigint, r.row
+        FROM (SELECT pg_catalog.to_jsonb(t) AS row FROM old_rows t) r;
+    ELSE
+      INSERT INTO @extschema@.audit_log (role_name, table_name, operation)
+      VALUES (acting_role, TG_TABLE_NAME, TG_OP);
+    END IF;
     RETURN NULL;
   END IF;
   changed := pg_catalog.to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
@@ -336,7 +350,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.audit_row_change() IS
-  'Trigger: records a row change (or a TRUNCATE) in audit_log with the acting role, the login, the time and the old and new rows';
+  'Trigger: records changed rows in audit_log with the acting role, the login, the time and the old and new rows: inserted and deleted rows per statement from its transition table, updated rows per row, and a TRUNCATE as one record';
 
 DO $audit$
 DECLARE
@@ -345,8 +359,12 @@ BEGIN
   FOREACH tab IN ARRAY ARRAY['household', 'person', 'pairing', 'fund', 'fund_transfer',
                              'role_profile', 'region_assignment', 'helper_assignment']
   LOOP
-    EXECUTE format('CREATE TRIGGER audit_row_change AFTER INSERT OR UPDATE OR DELETE ON @extschema@.%I'
+    EXECUTE format('CREATE TRIGGER audit_insert AFTER INSERT ON @extschema@.%I REFERENCING NEW TABLE AS new_rows'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row_change()', tab);
+    EXECUTE format('CREATE TRIGGER audit_row_change AFTER UPDATE ON @extschema@.%I'
                    ' FOR EACH ROW EXECUTE FUNCTION @extschema@.audit_row_change()', tab);
+    EXECUTE format('CREATE TRIGGER audit_delete AFTER DELETE ON @extschema@.%I REFERENCING OLD TABLE AS old_rows'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row_change()', tab);
     EXECUTE format('CREATE TRIGGER audit_truncate AFTER TRUNCATE ON @extschema@.%I'
                    ' FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.audit_row_change()', tab);
   END LOOP;
