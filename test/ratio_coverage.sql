@@ -1,9 +1,10 @@
 -- pgTAP: coverage(unit_id, covered) -- equality with count(DISTINCT) on
 -- dense, sparse, negative, duplicate and NULL ids, serially and merged from
--- parallel workers; memory per unit; the serialised state's round trip; and
+-- parallel workers; rows still waiting for their prefetch when a state is
+-- read (final, window, serialise, shared states); memory per unit; the serialised state's round trip; and
 -- refusal of every kind of corrupt state (22P03).
 BEGIN;
-SELECT plan(33);
+SELECT plan(40);
 SET search_path = poverty_aid, public;
 
 -- ---------------------------------------------------------------------------
@@ -41,14 +42,12 @@ SELECT is((SELECT coverage(u, c)::text FROM (VALUES (1::bigint, true), (1, true)
 SELECT is((SELECT coverage(u, c)::text FROM (VALUES (1::bigint, true)) v(u, c) WHERE false), '0/0', 'no rows give 0/0');
 
 -- ---------------------------------------------------------------------------
--- Merged from parallel workers (2 workers, no leader): array chunks from
--- each worker merge into bitmaps, bitmaps into bitmaps
+-- Rows applied late: the transition function applies each row 16 rows after
+-- it arrives (src/coverage.c, PENDING_ROWS), so every reader of a state must
+-- apply the waiting rows first.  Group sizes around 16, a running window that
+-- reads the state after every row and goes on adding, and aggregates sharing
+-- one transition state.
 -- ---------------------------------------------------------------------------
-SET LOCAL max_parallel_workers_per_gather = 2;
-SET LOCAL parallel_setup_cost = 0;
-SET LOCAL parallel_tuple_cost = 0;
-SET LOCAL min_parallel_table_scan_size = 0;
-SET LOCAL parallel_leader_participation = off;
 CREATE FUNCTION pg_temp.plan_of(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   line text;
@@ -59,6 +58,67 @@ BEGIN
   END LOOP;
   RETURN result;
 END $$;
+CREATE TEMP TABLE late_rows AS
+SELECT g, (g * 7919) % 5000 AS unit_id, g % 3 = 0 AS covered FROM generate_series(1, 20000) g;
+SELECT is_empty($$SELECT n FROM generate_series(0, 50) n
+                  CROSS JOIN LATERAL (SELECT coverage(unit_id % 23, covered) AS ext,
+                                             ratio(count(DISTINCT unit_id % 23) FILTER (WHERE covered), count(DISTINCT unit_id % 23)) AS plain
+                                      FROM late_rows WHERE g <= n) r
+                  WHERE ext::text <> plain::text$$,
+                'coverage equals count(DISTINCT) over 0 to 50 rows (fewer, as many and more rows than are applied late)');
+SELECT is_empty($$SELECT g FROM (
+                    SELECT g, coverage(unit_id, covered) OVER (ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ext,
+                           ratio(sum(covered_first) OVER w, sum(unit_first) OVER w) AS plain
+                    FROM (SELECT g, unit_id, covered,
+                                 (row_number() OVER (PARTITION BY unit_id ORDER BY g) = 1)::int AS unit_first,
+                                 (covered AND row_number() OVER (PARTITION BY unit_id, covered ORDER BY g) = 1)::int AS covered_first
+                          FROM late_rows) f
+                    WINDOW w AS (ORDER BY g ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) r
+                  WHERE ext::text <> plain::text$$,
+                'a running coverage window equals the running count of first occurrences on every one of 20,000 rows (bitmap chunks)');
+SELECT is((SELECT coverage(unit_id, covered)::text || ' ' || coverage_of_state(coverage_state(unit_id, covered))::text
+                  || ' ' || (coverage_state_bytes(unit_id, covered) > 0)::text
+           FROM late_rows WHERE g <= 21),
+          (SELECT ratio(count(DISTINCT unit_id) FILTER (WHERE covered), count(DISTINCT unit_id))::text || ' '
+                  || ratio(count(DISTINCT unit_id) FILTER (WHERE covered), count(DISTINCT unit_id))::text || ' true'
+           FROM late_rows WHERE g <= 21),
+          'coverage, coverage_state and coverage_state_bytes sharing one state agree');
+SELECT is((SELECT string_agg(c::text, ',' ORDER BY k) FROM (SELECT g % 3 AS k, coverage(unit_id, covered) AS c FROM late_rows WHERE g <= 40 GROUP BY g % 3) s),
+          (SELECT string_agg(c::text, ',' ORDER BY k) FROM (SELECT g % 3 AS k, ratio(count(DISTINCT unit_id) FILTER (WHERE covered), count(DISTINCT unit_id)) AS c
+                                                            FROM late_rows WHERE g <= 40 GROUP BY g % 3) s),
+          'coverage per group of 13 and 14 rows equals count(DISTINCT)');
+SET LOCAL enable_hashagg = off;
+SELECT is((SELECT string_agg(c::text, ',' ORDER BY k) FROM (SELECT g % 1000 AS k, coverage(unit_id, covered) AS c FROM late_rows GROUP BY g % 1000) s),
+          (SELECT string_agg(c::text, ',' ORDER BY k) FROM (SELECT g % 1000 AS k, ratio(count(DISTINCT unit_id) FILTER (WHERE covered), count(DISTINCT unit_id)) AS c
+                                                            FROM late_rows GROUP BY g % 1000) s),
+          'coverage per sorted group of 20 rows equals count(DISTINCT)');
+RESET enable_hashagg;
+-- partitionwise partial aggregation: each partition's state, one of them
+-- with fewer rows than are applied late, is serialised and combined
+CREATE TEMP TABLE late_parts (g int, unit_id bigint, covered boolean) PARTITION BY RANGE (g);
+CREATE TEMP TABLE late_parts_1 PARTITION OF late_parts FOR VALUES FROM (1) TO (10);
+CREATE TEMP TABLE late_parts_2 PARTITION OF late_parts FOR VALUES FROM (10) TO (10001);
+INSERT INTO late_parts SELECT g, unit_id, covered FROM late_rows WHERE g <= 10000;
+ANALYZE late_parts;
+SET LOCAL enable_partitionwise_aggregate = on;
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT matches(pg_temp.plan_of('SELECT coverage(unit_id, covered) FROM late_parts'), 'Finalize Aggregate.*Partial Aggregate.*Partial Aggregate',
+               'coverage over two partitions aggregates each partially, then combines');
+SELECT is((SELECT coverage(unit_id, covered)::text FROM late_parts),
+          (SELECT ratio(count(DISTINCT unit_id) FILTER (WHERE covered), count(DISTINCT unit_id))::text FROM late_parts),
+          'coverage combined from partition partials of 9 and 9,991 rows equals count(DISTINCT)');
+RESET enable_partitionwise_aggregate;
+RESET max_parallel_workers_per_gather;
+
+-- ---------------------------------------------------------------------------
+-- Merged from parallel workers (2 workers, no leader): array chunks from
+-- each worker merge into bitmaps, bitmaps into bitmaps
+-- ---------------------------------------------------------------------------
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL parallel_leader_participation = off;
 SELECT matches(pg_temp.plan_of('SELECT coverage(unit_id, covered) FROM coverage_rows'), 'Workers Launched: 2',
                'coverage runs in two parallel workers');
 SELECT is((SELECT coverage(unit_id, covered)::text FROM coverage_rows WHERE kind = k), pg_temp.by_count_distinct(k),
