@@ -322,13 +322,17 @@ unitset_word_of(const UnitSet *set, int64 id)
 #define prefetch_word(word) ((void) 0)
 #endif
 
-/* Apply one row to the sets. */
+/* Apply the oldest pending row to the sets and drop it from the ring. */
 static inline void
-coverage_apply(CoverageState *state, int64 unit_id, bool covered)
+coverage_apply_oldest(CoverageState *state)
 {
-	unitset_add(&state->units, unit_id, state->context);
-	if (covered)
-		unitset_add(&state->covered, unit_id, state->context);
+	int			slot = state->pending_oldest;
+
+	unitset_add(&state->units, state->pending_id[slot], state->context);
+	if (state->pending_covered[slot])
+		unitset_add(&state->covered, state->pending_id[slot], state->context);
+	state->pending_oldest = (slot + 1) % PENDING_ROWS;
+	state->pending_count--;
 }
 
 /* Apply every pending row, oldest first; a state is complete afterwards. */
@@ -336,14 +340,7 @@ static void
 coverage_flush(CoverageState *state)
 {
 	while (state->pending_count > 0)
-	{
-		int			slot = state->pending_oldest;
-
-		coverage_apply(state, state->pending_id[slot], state->pending_covered[slot]);
-		state->pending_oldest = (slot + 1) % PENDING_ROWS;
-		state->pending_count--;
-	}
-	state->pending_oldest = 0;
+		coverage_apply_oldest(state);
 }
 
 static bool
@@ -512,13 +509,8 @@ coverage_trans(PG_FUNCTION_ARGS)
 	if (covered)
 		prefetch_word(unitset_word_of(&state->covered, unit_id));
 	if (state->pending_count == PENDING_ROWS)
-	{
-		slot = state->pending_oldest;
-		coverage_apply(state, state->pending_id[slot], state->pending_covered[slot]);
-		state->pending_oldest = (slot + 1) % PENDING_ROWS;
-	}
-	else
-		slot = (state->pending_oldest + state->pending_count++) % PENDING_ROWS;
+		coverage_apply_oldest(state);
+	slot = (state->pending_oldest + state->pending_count++) % PENDING_ROWS;
 	state->pending_id[slot] = unit_id;
 	state->pending_covered[slot] = covered;
 	PG_RETURN_POINTER(state);

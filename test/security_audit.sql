@@ -9,7 +9,7 @@ SET search_path = poverty_aid, public;
 SELECT coalesce(max(id), 0) AS audit0 FROM audit_log \gset
 
 -- The triggers --------------------------------------------------------------------------
-SELECT has_trigger('poverty_aid', t, 'audit_row_change', 'row changes of ' || t || ' are audited')
+SELECT has_trigger('poverty_aid', t, 'audit_row_change', 'updates of ' || t || ' are audited per row')
   FROM unnest(ARRAY['household', 'person', 'pairing', 'fund', 'fund_transfer',
                     'role_profile', 'region_assignment', 'helper_assignment']) t;
 SELECT has_trigger('poverty_aid', t, 'audit_truncate', 'TRUNCATE of ' || t || ' is audited')

@@ -340,12 +340,10 @@ BEGIN
     END IF;
     RETURN NULL;
   END IF;
-  changed := pg_catalog.to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+  -- the row trigger fires for UPDATE only
+  changed := pg_catalog.to_jsonb(NEW);
   INSERT INTO @extschema@.audit_log (role_name, table_name, operation, row_id, old_row, new_row)
-  VALUES (acting_role, TG_TABLE_NAME, TG_OP,
-          (changed ->> 'id')::bigint,
-          CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN pg_catalog.to_jsonb(OLD) END,
-          CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN pg_catalog.to_jsonb(NEW) END);
+  VALUES (acting_role, TG_TABLE_NAME, TG_OP, (changed ->> 'id')::bigint, pg_catalog.to_jsonb(OLD), changed);
   RETURN NULL;
 END
 $$;
