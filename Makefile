@@ -4,8 +4,11 @@
 #   make install         install into the PostgreSQL that pg_config names
 #   make installcheck    run the pg_regress tests against a running server
 #
-# The install script is assembled from sql/ext/*.sql, one file per concern,
-# in the order of their numeric prefixes.  C sources are every src/*.c.
+# The install script of the current version is assembled from sql/ext/*.sql,
+# one file per concern, in the order of their numeric prefixes.  Released
+# install scripts are frozen in sql/releases/ and never change; each later
+# version is reached by an upgrade script in sql/upgrade/.  C sources are
+# every src/*.c; one shared library serves every version's SQL.
 
 EXTENSION   = poverty_aid
 EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
@@ -15,7 +18,8 @@ OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 EXT_SOURCES = $(sort $(wildcard sql/ext/*.sql))
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(wildcard sql/upgrade/$(EXTENSION)--*--*.sql)
+DATA        = $(wildcard sql/releases/$(EXTENSION)--*.sql) \
+              $(wildcard sql/upgrade/$(EXTENSION)--*--*.sql)
 
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=btree_gist --load-extension=$(EXTENSION)

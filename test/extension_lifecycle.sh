@@ -37,7 +37,7 @@ signature() {
 before=$(signature)
 sql "$DB" "CREATE EXTENSION poverty_aid CASCADE" >/dev/null 2>&1
 ok $? "CREATE EXTENSION poverty_aid CASCADE in a fresh database"
-is "$(sql "$DB" "SELECT extversion FROM pg_extension WHERE extname = 'poverty_aid'")" "1.0" "version 1.0 is installed"
+is "$(sql "$DB" "SELECT extversion FROM pg_extension WHERE extname = 'poverty_aid'")" "1.1" "version 1.1 (the default) is installed"
 is "$(sql "$DB" "SELECT count(*) > 40 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid WHERE e.extname = 'poverty_aid' AND d.deptype = 'e'")" "t" "the extension owns its objects"
 
 sql "$DB" "DROP EXTENSION poverty_aid" >/dev/null
