@@ -17,9 +17,13 @@ MODULE_big  = poverty_aid
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 EXT_SOURCES = $(sort $(wildcard sql/ext/*.sql))
-DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(wildcard sql/releases/$(EXTENSION)--*.sql) \
-              $(wildcard sql/upgrade/$(EXTENSION)--*--*.sql)
+# Upgrade scripts: sql/upgrade/OLD--NEW/*.sql, one piece per concern, are
+# concatenated into $(EXTENSION)--OLD--NEW.sql.
+UPGRADES    = $(notdir $(wildcard sql/upgrade/*--*))
+UPGRADE_SCRIPTS = $(patsubst %,$(EXTENSION)--%.sql,$(UPGRADES))
+
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADE_SCRIPTS)
+DATA        = $(wildcard sql/releases/$(EXTENSION)--*.sql)
 
 REGRESS     = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=btree_gist --load-extension=$(EXTENSION)
@@ -37,6 +41,11 @@ $(EXTENSION)--$(EXTVERSION).sql: $(EXT_SOURCES) $(EXTENSION).control
 	( echo "-- $(EXTENSION) $(EXTVERSION): generated from sql/ext/*.sql by the Makefile; edit those."; \
 	  printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	  for f in $(EXT_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@
+
+$(EXTENSION)--%.sql: sql/upgrade/%/*.sql $(EXTENSION).control
+	( echo "-- $(EXTENSION) $*: upgrade script generated from sql/upgrade/$*/*.sql by the Makefile; edit those."; \
+	  printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
+	  for f in $(sort $(wildcard sql/upgrade/$*/*.sql)); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@
 
 # PGXS knows no header dependencies: rebuild every object when a header changes.
 $(OBJS): $(wildcard src/*.h)
