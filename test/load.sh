@@ -82,7 +82,7 @@ for name in clerk_1 clerk_2 clerk_3 clerk_4 clerk_5 reader snapshot; do
 	rc=$(cat "$DIR/$name.rc")
 	is "$rc" "0" "$name: pgbench ran the full ${SECONDS_RUN}s, no client aborted"
 	[ "$rc" = 0 ] || grep -E 'error|ERROR|HINT' "$DIR/$name.out" | grep -v 'executing\|sending' | head -5 | sed 's/^/# /'
-	total_tps=$(echo "$total_tps + $tps" | bc)
+	total_tps=$(awk -v a="$total_tps" -v b="$tps" 'BEGIN { print a + b }')
 	retried_total=$((retried_total + ${retried:-0}))
 	case $name in clerk_*) committed_total=$((committed_total + n)) ;; esac
 	eval "n_$name=$n"
@@ -93,10 +93,13 @@ ok $([ "$committed_total" -gt 0 ]; echo $?) "the clerks committed $committed_tot
 for i in 1 2 3 4 5; do
 	eval "n=\${n_clerk_$i:-0}"
 	amount=$(clerk_amount $i)
+	# n x amount exactly, in cents (shell integers; amount has two decimals).
+	cents=$((n * 10#${amount/./}))
+	if [ "$n" -eq 0 ]; then expected_sum=0; else expected_sum="$((cents / 100)).$(printf '%02d' $((cents % 100)))"; fi
 	is "$(sql $DB "SELECT count(*) || ' ' || count(DISTINCT household_no) FROM poverty_aid.household WHERE household_no LIKE 'L$i-%'")" "$n $n" \
 		"clerk $i: $n households committed, $n in the table, all distinct"
 	is "$(sql $DB "SELECT count(*) || ' ' || coalesce(sum(amount), 0) FROM poverty_aid.fund_transfer WHERE note = 'L$i'")" \
-		"$n $(echo "$n * $amount" | bc)" "clerk $i: $n transfers summing to exactly $n x $amount yuan"
+		"$n $expected_sum" "clerk $i: $n transfers summing to exactly $n x $amount yuan"
 	is "$(sql $DB "SELECT count(*) FROM poverty_aid.household WHERE household_no LIKE 'L$i-%' AND NOT poverty_aid.region_contains('${LOAD_COUNTIES[$((i - 1))]}', village_code)")" "0" \
 		"clerk $i: every household is in her own county"
 	is "$(sql $DB "SELECT count(*) FILTER (WHERE table_name = 'household') || ' ' || count(*) FILTER (WHERE table_name = 'fund_transfer') FROM poverty_aid.audit_log WHERE role_name = 'pa_load_clerk_$i' AND operation = 'INSERT'")" \
