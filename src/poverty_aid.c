@@ -6,7 +6,8 @@
  * Every other concern lives in its own file: region codes in
  * region_code.c, resident ID numbers in resident_id.c, the ratio type in
  * ratio.c and its aggregates in ratio_aggs.c, exact sums in money.c and the
- * distinct-unit set of coverage() in coverage.c.
+ * distinct-unit set of coverage() in coverage.c, the guard against dropping
+ * a register that holds rows in drop_guard.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -14,4 +15,17 @@
 
 #include "fmgr.h"
 
+#include "drop_guard.h"
+
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/*
+ * Module load: define the settings.
+ */
+void
+_PG_init(void)
+{
+	drop_guard_init();
+}
