@@ -1,4 +1,4 @@
--- The demo: the city report as of 2020-03-31 (DESIGN.md section 2), run by
+-- The demo: the city report as of 2020-03-31 (the press release of docs/loading.md), run by
 -- `bash test/run demo` after it loaded test/data/tianjin_2020.sql.  Without
 -- the sample data set it loads the small test fixture instead.
 \set QUIET on

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The acceptance data set: test/data/tianjin_2020.sql loaded into a fresh
 # database gives, through indicator_report() as of 2020-03-31, every figure of
-# the press release in DESIGN.md section 2; the county view and a snapshot
+# the press release in docs/loading.md; the county view and a snapshot
 # agree with the report; the sample and a county subtree agree with plain SQL.
 set -uo pipefail
 . "$(dirname "$0")/lib/tap.bash"

@@ -8,8 +8,8 @@
 -- poor households holding 3,365,000 people, pairings, fund plans and
 -- transfers, projects, jobs and purchases.
 --
--- As of 2020-03-31 the indicators reproduce the press release of DESIGN.md
--- section 2 exactly; the last statements of this file check that with plain
+-- As of 2020-03-31 the indicators reproduce the press release in docs/loading.md
+-- exactly; the last statements of this file check that with plain
 -- SQL (no extension aggregates) and abort the load if any figure is off.
 --
 -- Load it into a database where CREATE EXTENSION poverty_aid CASCADE ran and
