@@ -139,7 +139,21 @@ is "$(outcome "$DB" pa_guard_dbowner "DROP EXTENSION btree_gist CASCADE")" "5500
 	"yet its DROP EXTENSION btree_gist CASCADE, which would drop poverty_aid, fails with 55000"
 is "$(installed)" "1" "the extension is still there"
 
-# 9. After ALTER EXTENSION UPDATE from the frozen 1.0, the guard is there.
+# 9. pg_restore --clean into a database whose register holds rows: its DROP
+# EXTENSION is refused, unless the restore runs with the setting.
+fresh_db
+sql "$DB" "INSERT INTO poverty_aid.poverty_line (year, line) VALUES (2020, 4000)" >/dev/null
+DUMP=$(mktemp "${POVERTY_AID_WORK:-/tmp}/drop_guard.XXXXXX.dump")
+"$POVERTY_AID_BIN/pg_dump" -Fc -d "$DB" -f "$DUMP" 2>/dev/null
+"$POVERTY_AID_BIN/pg_restore" --clean --if-exists -d "$DB" "$DUMP" >"$DUMP.log" 2>&1
+ok $(grep -q 'DROP EXTENSION would drop extension poverty_aid' "$DUMP.log"; echo $?) \
+	"pg_restore --clean into the database with rows: its DROP EXTENSION is refused"
+PGOPTIONS='-c poverty_aid.allow_drop_register=on' "$POVERTY_AID_BIN/pg_restore" --clean --if-exists -d "$DB" "$DUMP" >"$DUMP.log" 2>&1
+is "$? $(sql "$DB" "SELECT count(*) FROM poverty_aid.poverty_line")" "0 1" \
+	"with PGOPTIONS='-c poverty_aid.allow_drop_register=on' pg_restore --clean succeeds and restores the row once"
+rm -f "$DUMP" "$DUMP.log"
+
+# 10. After ALTER EXTENSION UPDATE from the frozen 1.0, the guard is there.
 sql postgres "DROP DATABASE IF EXISTS $DB" >/dev/null
 sql postgres "CREATE DATABASE $DB TEMPLATE template0" >/dev/null
 sql "$DB" "CREATE EXTENSION poverty_aid VERSION '1.0' CASCADE" >/dev/null 2>&1
