@@ -174,5 +174,5 @@ else
 	log "tests ok: $closing"
 fi
 
-log "fresh Debian 12 minbase, commit $COMMIT: demo status $demo_rc, tests \"$closing\"; logs in $OUT"
+log "fresh Debian 12 minbase, commit $COMMIT: demo status $demo_rc, tests \"$closing\"; $((SECONDS / 60)) min in all; logs in $OUT"
 exit $status
