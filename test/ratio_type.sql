@@ -158,7 +158,7 @@ DECLARE
 BEGIN
   EXECUTE format('COPY ratio_io TO %L (FORMAT binary)', path);
   EXECUTE format('COPY ratio_io_back FROM %L (FORMAT binary)', path);
-  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || path);
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || path);
 END $$;
 SELECT lives_ok('SELECT pg_temp.copy_round_trip()', 'COPY BINARY out and back in');
 SELECT results_eq('SELECT id, r::text, ratio_send(r) FROM ratio_io ORDER BY id',
@@ -179,10 +179,10 @@ BEGIN
   BEGIN
     EXECUTE format('COPY ratio_io_back (r) FROM %L (FORMAT binary)', path);
   EXCEPTION WHEN OTHERS THEN
-    EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || path);
+    EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || path);
     RAISE;
   END;
-  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'rm -f ' || path);
+  EXECUTE format('COPY (SELECT 1) TO PROGRAM %L', 'cat > /dev/null; rm -f ' || path);
   SELECT r::text INTO result FROM ratio_io_back;
   RETURN result;
 END $$;
