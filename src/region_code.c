@@ -22,6 +22,9 @@
 
 #include "region_code.h"
 
+/* 6, 9 or 12: the lengths a code may be given with */
+#define VALID_CODE_LENGTH(n)	((n) == 6 || (n) == 9 || (n) == REGION_CODE_LEN)
+
 /* Digit offsets at which each level's part ends, by level. */
 static const int level_end[] = {2, 4, 6, 9, 12};
 static const char *const level_names[] = {
@@ -41,11 +44,15 @@ code_fault(const char *text, int len, char *out, int *level)
 	const char *c = text;
 	int			i;
 
-	if (nchars != 6 && nchars != 9 && nchars != REGION_CODE_LEN)
+	if (!VALID_CODE_LENGTH(len) && !VALID_CODE_LENGTH(nchars))
 		return psprintf("Code \"%.*s\" has %d characters; a division code has 12 digits (6 or 9 are accepted and padded with zeros).",
 						pg_mbcliplen(text, len, 40), text, nchars);
-	/* walk by characters, so that a multibyte character is named whole */
-	for (i = 0; i < nchars; i++, c++)
+	/*
+	 * Walk by characters, so that a multibyte character is named whole.
+	 * Until the first character that is not an ASCII digit, characters and
+	 * bytes coincide, and there are at most 12 of them.
+	 */
+	for (i = 0; c < text + len; i++, c++)
 	{
 		if (*c < '0' || *c > '9')
 		{
@@ -62,6 +69,7 @@ code_fault(const char *text, int len, char *out, int *level)
 			return psprintf("Code \"%.*s\" contains \"%.*s\" at position %d, which is not a digit.",
 							len, text, char_len, c, i + 1);
 		}
+		Assert(i < REGION_CODE_LEN);
 		out[i] = *c;
 	}
 	for (; i < REGION_CODE_LEN; i++)
