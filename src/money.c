@@ -34,6 +34,7 @@
 #include "utils/numeric.h"
 
 #include "money.h"
+#include "ratio.h"
 
 /* Layout constants of the PostgreSQL 15 numeric format (numeric.c). */
 #define NUM_NBASE				10000
@@ -61,8 +62,8 @@ report_out_of_range(Datum datum, const char *what)
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 			 errmsg("%s is out of range for a ratio part", what),
-			 errdetail("The value of %s is %s; ratio parts must be smaller than 2.1e33 in magnitude.",
-					   what, numeric_text(datum))));
+			 errdetail("The value of %s is %s; a ratio part lies between %s and %s.",
+					   what, numeric_text(datum), RATIO_PART_MIN_TEXT, RATIO_PART_MAX_TEXT)));
 }
 
 int128
@@ -135,7 +136,7 @@ money_from_numeric(Datum datum, int *scale, const char *what)
 						 errhint("Ratio parts are exact decimals with at most 4 fractional digits; round the value first.")));
 			continue;
 		}
-		if (unlikely(acc > MONEY_LIMIT / NUM_NBASE))
+		if (unlikely(acc > -(RATIO_PART_MIN / NUM_NBASE)))
 			report_out_of_range(datum, what);
 		acc = acc * NUM_NBASE + digit;
 	}
@@ -144,12 +145,12 @@ money_from_numeric(Datum datum, int *scale, const char *what)
 	{
 		for (i = weight + 1 - last; i > 0; i--)
 		{
-			if (unlikely(acc > MONEY_LIMIT / NUM_NBASE))
+			if (unlikely(acc > -(RATIO_PART_MIN / NUM_NBASE)))
 				report_out_of_range(datum, what);
 			acc *= NUM_NBASE;
 		}
 	}
-	if (unlikely(acc >= MONEY_LIMIT))
+	if (unlikely(negative ? -acc < RATIO_PART_MIN : acc > RATIO_PART_MAX))
 		report_out_of_range(datum, what);
 
 	*scale = Min(dscale, MONEY_SCALE);
@@ -236,6 +237,17 @@ money_append_text(StringInfo buf, int128 value, int scale)
 	}
 }
 
+/* 22003 for a decimal in "input" beyond the range of a ratio part. */
+static void
+report_text_out_of_range(const char *input)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("value out of range for type ratio"),
+			 errdetail("Input \"%s\" has a part beyond the range of a ratio part, %s to %s.",
+					   input, RATIO_PART_MIN_TEXT, RATIO_PART_MAX_TEXT)));
+}
+
 bool
 money_parse(const char **str, int128 *value, int *scale, const char *input)
 {
@@ -250,12 +262,10 @@ money_parse(const char **str, int128 *value, int *scale, const char *input)
 		negative = (*s++ == '-');
 	while (*s >= '0' && *s <= '9')
 	{
-		if (integral > MONEY_LIMIT / MONEY_ONE)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("value out of range for type ratio"),
-					 errdetail("Input \"%s\" has a part of 2.1e33 or more.", input)));
 		integral = integral * 10 + (*s++ - '0');
+		/* checked after every digit: integral stays below 2.2e34, no wrap */
+		if (integral > -(RATIO_PART_MIN / MONEY_ONE))
+			report_text_out_of_range(input);
 		any_digit = true;
 	}
 	if (*s == '.')
@@ -283,12 +293,10 @@ money_parse(const char **str, int128 *value, int *scale, const char *input)
 	*scale = nfraction;
 	for (int pad = nfraction; pad < MONEY_SCALE; pad++)
 		fraction *= 10;
+	/* at most 2^124 + 9999: fits, and is compared with the signed limits */
 	integral = integral * MONEY_ONE + fraction;
-	if (integral >= MONEY_LIMIT)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("value out of range for type ratio"),
-				 errdetail("Input \"%s\" has a part of 2.1e33 or more.", input)));
+	if (negative ? -integral < RATIO_PART_MIN : integral > RATIO_PART_MAX)
+		report_text_out_of_range(input);
 	*value = negative ? -integral : integral;
 	*str = s;
 	return true;

@@ -7,9 +7,8 @@
  *
  * Every ratio part, every count and every sum of money in poverty_aid goes
  * through this representation, so sums are exact and never rounded.  The
- * magnitude of a scaled value is kept below 2^124 (about 2.1e33 once the
- * scale is taken off), which leaves the low 3 bits of an int128 free for a
- * part's display scale (see ratio.h).
+ * values accepted are those of a ratio part: RATIO_PART_MIN to
+ * RATIO_PART_MAX (ratio.h, the one place that defines the range).
  *
  *-------------------------------------------------------------------------
  */
@@ -24,15 +23,6 @@
 #define MONEY_SCALE			4
 /* 10^MONEY_SCALE: the scaled value of 1 */
 #define MONEY_ONE			((int128) 10000)
-/* scaled values must lie in [-MONEY_LIMIT, MONEY_LIMIT) */
-#define MONEY_LIMIT			(((int128) 1) << 124)
-
-static inline bool
-money_in_range(int128 value)
-{
-	return value >= -MONEY_LIMIT && value < MONEY_LIMIT;
-}
-
 /*
  * Decode a numeric datum into a value scaled by 10^4 and its display scale
  * (0..4).  The datum is read in place (short or long numeric header, inline
@@ -110,7 +100,7 @@ extern void money_append_text(StringInfo buf, int128 value, int scale);
 extern bool money_parse(const char **str, int128 *value, int *scale,
 						const char *input);
 
-/* The int64 count n as a scaled value (always in range). */
+/* The int64 count n as a scaled value (always in range: |n| * 10^4 < 2^78). */
 static inline int128
 money_from_int64(int64 n)
 {

@@ -2,8 +2,8 @@
  *
  * ratio.c
  *	  The poverty_aid.ratio type: text and binary I/O, constructors,
- *	  accessors, the + and = operators, hashing and the Wilson score
- *	  interval.
+ *	  accessors, the + operator, comparison by value (btree and hash
+ *	  support) and the Wilson score interval.
  *
  * Text form: numerator/denominator, each part a decimal ([+-]digits[.digits],
  * the denominator not negative), optional blanks around either part.  Output
@@ -45,17 +45,37 @@ PG_FUNCTION_INFO_V1(ratio_add);
 PG_FUNCTION_INFO_V1(ratio_eq);
 PG_FUNCTION_INFO_V1(ratio_ne);
 PG_FUNCTION_INFO_V1(ratio_hash);
+PG_FUNCTION_INFO_V1(ratio_cmp);
+PG_FUNCTION_INFO_V1(ratio_lt);
+PG_FUNCTION_INFO_V1(ratio_le);
+PG_FUNCTION_INFO_V1(ratio_gt);
+PG_FUNCTION_INFO_V1(ratio_ge);
+PG_FUNCTION_INFO_V1(ratio_eq_value);
+PG_FUNCTION_INFO_V1(ratio_ne_value);
+PG_FUNCTION_INFO_V1(ratio_hash_value);
 
 /* ratio_percent accepts this many digits after the decimal point at most */
 #define RATIO_PERCENT_MAX_DIGITS	30
 
+/* The text of a scaled value, with 4 decimals unless it is whole. */
+static char *
+scaled_text(int128 value)
+{
+	StringInfoData text;
+
+	initStringInfo(&text);
+	money_append_text(&text, value, value % MONEY_ONE == 0 ? 0 : MONEY_SCALE);
+	return text.data;
+}
+
 void
-ratio_overflow_error(void)
+ratio_part_out_of_range(int128 value)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 			 errmsg("ratio part out of range"),
-			 errdetail("Ratio parts must be smaller than 2.1e33 in magnitude.")));
+			 errdetail("The result would be %s; a ratio part lies between %s and %s.",
+					   scaled_text(value), RATIO_PART_MIN_TEXT, RATIO_PART_MAX_TEXT)));
 }
 
 static void
@@ -170,11 +190,12 @@ recv_part(StringInfo buf, const char *which)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid display scale in external \"ratio\" value"),
 				 errdetail("The %s has scale %d; scales are 0 to 4.", which, scale)));
-	if (!money_in_range(value))
+	if (!ratio_part_in_range(value))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("ratio part out of range in external \"ratio\" value"),
-				 errdetail("The %s must be smaller than 2.1e33 in magnitude.", which)));
+				 errdetail("The %s is %s; a ratio part lies between %s and %s.",
+						   which, scaled_text(value), RATIO_PART_MIN_TEXT, RATIO_PART_MAX_TEXT)));
 	for (int i = scale; i < MONEY_SCALE; i++)
 		granule *= 10;
 	if (value % granule != 0)
@@ -375,6 +396,13 @@ normal_quantile(double p)
 	return x;
 }
 
+/* A double in the shortest text that reads back exactly, as float8out. */
+static char *
+float8_text(double value)
+{
+	return DatumGetCString(DirectFunctionCall1(float8out, Float8GetDatum(value)));
+}
+
 /*
  * The Wilson score interval of a proportion x/n at a confidence level: the
  * set of p whose normal test does not reject x/n,
@@ -403,7 +431,7 @@ ratio_wilson(FunctionCallInfo fcinfo, double *lower, double *upper)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be greater than 0 and less than 1"),
-				 errdetail("confidence is %g.", confidence)));
+				 errdetail("confidence is %s.", float8_text(confidence))));
 	if (num % MONEY_ONE != 0 || den % MONEY_ONE != 0 || num < 0 || num > den)
 	{
 		char	   *text = DatumGetCString(DirectFunctionCall1(ratio_out, RatioPGetDatum(ratio)));
@@ -419,13 +447,27 @@ ratio_wilson(FunctionCallInfo fcinfo, double *lower, double *upper)
 
 	x = (double) (num / MONEY_ONE);
 	n = (double) (den / MONEY_ONE);
-	z = normal_quantile(0.5 + confidence / 2);
+
+	/*
+	 * z is the quantile of 0.5 + confidence / 2, taken from the upper tail
+	 * (1 - confidence) / 2: 1 - confidence is exact for confidence >= 0.5,
+	 * whereas 0.5 + confidence / 2 rounds to 1 (z = infinity, bounds NaN)
+	 * for confidence 1 - 2^-53.  The smallest tail a double confidence
+	 * below 1 can give is 2^-54, where z is about 8.3.
+	 */
+	z = -normal_quantile((1 - confidence) / 2);
 	p = x / n;
 	shrink = 1 + z * z / n;
 	center = (p + z * z / (2 * n)) / shrink;
 	half = z / shrink * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
 	*lower = (x == 0) ? 0.0 : Max(0.0, center - half);
 	*upper = (x == n) ? 1.0 : Min(1.0, center + half);
+	if (!isfinite(*lower) || !isfinite(*upper))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("Wilson interval cannot be computed at this confidence"),
+				 errdetail("confidence is %s; the bounds are %s and %s.",
+						   float8_text(confidence), float8_text(*lower), float8_text(*upper))));
 	return true;
 }
 
@@ -470,6 +512,12 @@ ratio_add(PG_FUNCTION_ARGS)
 	PG_RETURN_RATIO_P(state);
 }
 
+/*
+ * Identity of parts: same numerator and same denominator values (display
+ * scales ignored, 2/4 <> 1/2).  This was = in version 1.0, whose SQL still
+ * names ratio_eq, ratio_ne and ratio_hash; version 1.1 calls it
+ * ratio_identical() and compares by value with =.
+ */
 static bool
 ratio_equal(const Ratio *a, const Ratio *b)
 {
@@ -477,21 +525,21 @@ ratio_equal(const Ratio *a, const Ratio *b)
 		ratio_part_value(a->den) == ratio_part_value(b->den);
 }
 
-/* ratio = ratio: same numerator and same denominator (2/4 <> 1/2) */
+/* ratio_identical(ratio, ratio); = of version 1.0 */
 Datum
 ratio_eq(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(ratio_equal(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)));
 }
 
-/* ratio <> ratio */
+/* <> of version 1.0 */
 Datum
 ratio_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(!ratio_equal(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)));
 }
 
-/* hash of the part values (not the display scales), for the hash opclass */
+/* hash of the part values, consistent with ratio_equal; version 1.0 */
 Datum
 ratio_hash(PG_FUNCTION_ARGS)
 {
@@ -500,5 +548,188 @@ ratio_hash(PG_FUNCTION_ARGS)
 
 	values[0] = ratio_part_value(ratio->num);
 	values[1] = ratio_part_value(ratio->den);
+	return hash_any((const unsigned char *) values, sizeof(values));
+}
+
+/*
+ * The full 256-bit product of two 128-bit magnitudes, as high and low
+ * halves: schoolbook multiplication on 64-bit limbs.
+ */
+static void
+multiply_wide(uint128 x, uint128 y, uint128 *high, uint128 *low)
+{
+	uint128		x_low = (uint64) x;
+	uint128		x_high = x >> 64;
+	uint128		y_low = (uint64) y;
+	uint128		y_high = y >> 64;
+	uint128		low_low = x_low * y_low;
+	uint128		low_high = x_low * y_high;
+	uint128		high_low = x_high * y_low;
+	uint128		middle;
+
+	/* below 3 * 2^64: no overflow */
+	middle = (low_low >> 64) + (uint64) low_high + (uint64) high_low;
+	*low = (middle << 64) | (uint64) low_low;
+	*high = x_high * y_high + (low_high >> 64) + (high_low >> 64) + (middle >> 64);
+}
+
+/* Compare the exact products x1 * y1 and x2 * y2 of 128-bit magnitudes. */
+static int
+compare_products(uint128 x1, uint128 y1, uint128 x2, uint128 y2)
+{
+	uint128		high1,
+				low1,
+				high2,
+				low2;
+
+	multiply_wide(x1, y1, &high1, &low1);
+	multiply_wide(x2, y2, &high2, &low2);
+	if (high1 != high2)
+		return high1 < high2 ? -1 : 1;
+	if (low1 != low2)
+		return low1 < low2 ? -1 : 1;
+	return 0;
+}
+
+static inline uint128
+magnitude(int128 value)
+{
+	return value < 0 ? -(uint128) value : (uint128) value;
+}
+
+/*
+ * The order of ratios by value: a/b against c/d is a*d against c*b (b, d >
+ * 0), computed exactly with 256-bit products, so 1/2 = 2/4 = 1.5/3.0.  A
+ * ratio with denominator 0 has no value: those sort after every ratio that
+ * has one, among themselves by numerator (0/0 < 1/0 < 2/0), and each equals
+ * only the ratios with the same numerator, so an empty state 0/0 is never
+ * merged with anything else.  A total order, as btree requires.
+ */
+static int
+ratio_compare(const Ratio *x, const Ratio *y)
+{
+	int128		a = ratio_part_value(x->num);
+	int128		b = ratio_part_value(x->den);
+	int128		c = ratio_part_value(y->num);
+	int128		d = ratio_part_value(y->den);
+	int			sign_a = (a > 0) - (a < 0);
+	int			sign_c = (c > 0) - (c < 0);
+	int			order;
+
+	if (b == 0 || d == 0)
+	{
+		if (b != 0)
+			return -1;
+		if (d != 0)
+			return 1;
+		return (a > c) - (a < c);
+	}
+	if (sign_a != sign_c)
+		return sign_a < sign_c ? -1 : 1;
+	if (sign_a == 0 || (a == c && b == d))
+		return 0;
+	order = compare_products(magnitude(a), (uint128) d, magnitude(c), (uint128) b);
+	return sign_a > 0 ? order : -order;
+}
+
+/* ratio_cmp(ratio, ratio): -1, 0 or 1, the btree support function */
+Datum
+ratio_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(ratio_compare(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)));
+}
+
+Datum
+ratio_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ratio_compare(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)) < 0);
+}
+
+Datum
+ratio_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ratio_compare(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)) <= 0);
+}
+
+Datum
+ratio_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ratio_compare(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)) > 0);
+}
+
+Datum
+ratio_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ratio_compare(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)) >= 0);
+}
+
+/* ratio = ratio in version 1.1: equal value (1/2 = 2/4) */
+Datum
+ratio_eq_value(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ratio_compare(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)) == 0);
+}
+
+/* ratio <> ratio in version 1.1 */
+Datum
+ratio_ne_value(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ratio_compare(PG_GETARG_RATIO_P(0), PG_GETARG_RATIO_P(1)) != 0);
+}
+
+/* Greatest common divisor of two magnitudes, not both 0 (binary GCD). */
+static uint128
+gcd_wide(uint128 x, uint128 y)
+{
+	int			shift = 0;
+
+	if (x == 0)
+		return y;
+	if (y == 0)
+		return x;
+	while (((x | y) & 1) == 0)
+	{
+		x >>= 1;
+		y >>= 1;
+		shift++;
+	}
+	while ((x & 1) == 0)
+		x >>= 1;
+	while (y != 0)
+	{
+		while ((y & 1) == 0)
+			y >>= 1;
+		if (x > y)
+		{
+			uint128		swap = x;
+
+			x = y;
+			y = swap;
+		}
+		y -= x;
+	}
+	return x << shift;
+}
+
+/*
+ * Hash consistent with equality by value: the hash of the reduced fraction
+ * (numerator and denominator divided by their greatest common divisor, 0/d
+ * as 0/1), or of (numerator, 0) for a ratio without value.
+ */
+Datum
+ratio_hash_value(PG_FUNCTION_ARGS)
+{
+	Ratio	   *ratio = PG_GETARG_RATIO_P(0);
+	int128		values[2];
+
+	values[0] = ratio_part_value(ratio->num);
+	values[1] = ratio_part_value(ratio->den);
+	if (values[1] != 0)
+	{
+		int128		divisor = (int128) gcd_wide(magnitude(values[0]), (uint128) values[1]);
+
+		values[0] /= divisor;
+		values[1] /= divisor;
+	}
 	return hash_any((const unsigned char *) values, sizeof(values));
 }

@@ -13,6 +13,15 @@
  * value.  Parts are never reduced (2/4 stays 2/4); the numerator may be
  * negative (a reduction rate when poverty rose), the denominator never is.
  *
+ * The range of the type is defined here and nowhere else: every part lies
+ * between RATIO_PART_MIN and RATIO_PART_MAX ten-thousandths, that is between
+ * -2126764793255865396646091296448551.3216 and
+ * 2126764793255865396646091296448551.3215 (-2^124 and 2^124 - 1 scaled by
+ * 10^4, so that the value shifted left by 3 bits still fits an int128).
+ * Every path that makes or changes a part -- text and binary input, the
+ * numeric and integer constructors, +, the transition, combine and inverse
+ * functions -- checks it and raises 22003 beyond it; nothing wraps.
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef POVERTY_AID_RATIO_H
@@ -36,6 +45,20 @@ StaticAssertDecl(sizeof(Ratio) == 32, "ratio must be 32 bytes");
 #define RATIO_SCALE_BITS	3
 #define RATIO_SCALE_MASK	((int128) 7)
 
+/* The range of a part, as a value scaled by 10^4 (see above). */
+#define RATIO_PART_MAX		((((int128) 1) << 124) - 1)
+#define RATIO_PART_MIN		(-(((int128) 1) << 124))
+/* The same limits as text, for messages and documentation. */
+#define RATIO_PART_MAX_TEXT "2126764793255865396646091296448551.3215"
+#define RATIO_PART_MIN_TEXT "-2126764793255865396646091296448551.3216"
+
+/* Whether a value scaled by 10^4 is in the range of a part. */
+static inline bool
+ratio_part_in_range(int128 value)
+{
+	return value >= RATIO_PART_MIN && value <= RATIO_PART_MAX;
+}
+
 #define DatumGetRatioP(X)		((Ratio *) DatumGetPointer(X))
 #define RatioPGetDatum(X)		PointerGetDatum(X)
 #define PG_GETARG_RATIO_P(n)	DatumGetRatioP(PG_GETARG_DATUM(n))
@@ -55,20 +78,25 @@ ratio_part_scale(int128 part)
 	return (int) (part & RATIO_SCALE_MASK);
 }
 
-/* A part from a scaled value in money range and a display scale. */
+/* A part from a scaled value in range and a display scale. */
 static inline int128
 ratio_part_make(int128 value, int scale)
 {
+	Assert(ratio_part_in_range(value));
 	return value * 8 + scale;
 }
 
-extern void ratio_overflow_error(void) pg_attribute_noreturn();
+/*
+ * Raise 22003 for a sum or difference that left the range; "value" is the
+ * exact result (scaled by 10^4), named in the detail.
+ */
+extern void ratio_part_out_of_range(int128 value) pg_attribute_noreturn();
 
 /*
- * Add a scaled value (in money range) to a part; the display scale becomes
- * the larger of the two, as numeric addition does.  The sum of two values in
- * range overflows an int128 after the 3-bit shift exactly when it leaves the
- * range, so one overflow check guards the range.
+ * Add a scaled value (in range) to a part; the display scale becomes the
+ * larger of the two, as numeric addition does.  Both terms lie within
+ * +-2^124, so their exact sum fits an int128 and is range-checked before it
+ * is shifted back into place.
  */
 static inline void
 ratio_part_add(int128 *part, int128 value, int scale)
@@ -76,9 +104,11 @@ ratio_part_add(int128 *part, int128 value, int scale)
 	int128		sum;
 	int			old_scale = ratio_part_scale(*part);
 
-	if (unlikely(__builtin_add_overflow(*part & ~RATIO_SCALE_MASK, value * 8, &sum)))
-		ratio_overflow_error();
-	*part = sum | (old_scale > scale ? old_scale : scale);
+	Assert(ratio_part_in_range(value));
+	sum = ratio_part_value(*part) + value;
+	if (unlikely(!ratio_part_in_range(sum)))
+		ratio_part_out_of_range(sum);
+	*part = sum * 8 + (old_scale > scale ? old_scale : scale);
 }
 
 /* Subtract a scaled value from a part (inverse transitions); keeps the scale. */
@@ -86,11 +116,12 @@ static inline void
 ratio_part_sub(int128 *part, int128 value)
 {
 	int128		difference;
-	int			old_scale = ratio_part_scale(*part);
 
-	if (unlikely(__builtin_sub_overflow(*part & ~RATIO_SCALE_MASK, value * 8, &difference)))
-		ratio_overflow_error();
-	*part = difference | old_scale;
+	Assert(ratio_part_in_range(value));
+	difference = ratio_part_value(*part) - value;
+	if (unlikely(!ratio_part_in_range(difference)))
+		ratio_part_out_of_range(difference);
+	*part = difference * 8 + ratio_part_scale(*part);
 }
 
 /*

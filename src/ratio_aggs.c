@@ -19,7 +19,12 @@
  *
  * Each inverse function (for moving window frames) undoes its transition
  * exactly; the display scale of a part never shrinks when a row leaves a
- * frame, which affects only how many zeros the text shows.
+ * frame, which affects only how many zeros the text shows.  An inverse
+ * function checks its row as the transition does and refuses to leave a
+ * negative denominator (or, for the aggregates of counts and non-negative
+ * amounts, a negative numerator): in a window frame it only ever removes
+ * rows it added, but called directly it could otherwise produce a ratio the
+ * type forbids.  The inverse functions are not executable by PUBLIC.
  *
  *-------------------------------------------------------------------------
  */
@@ -94,6 +99,31 @@ check_poverty_row(int64 poor, int64 population)
 						   poor, population)));
 }
 
+/*
+ * Refuse the state an inverse transition would leave if it has a negative
+ * denominator, or a negative numerator when "counts" (the numerator of the
+ * aggregate is a count or a sum of non-negative amounts).
+ */
+static inline void
+check_inverse_state(const Ratio *state, bool counts)
+{
+	if (unlikely(ratio_part_value(state->den) < 0 ||
+				 (counts && ratio_part_value(state->num) < 0)))
+	{
+		StringInfoData text;
+
+		initStringInfo(&text);
+		money_append_text(&text, ratio_part_value(state->num), ratio_part_scale(state->num));
+		appendStringInfoChar(&text, '/');
+		money_append_text(&text, ratio_part_value(state->den), ratio_part_scale(state->den));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("inverse transition would leave a negative part"),
+				 errdetail("Removing the row would leave the state %s.", text.data),
+				 errhint("An inverse transition can only remove rows that its aggregate added.")));
+	}
+}
+
 /* ---------------------------------------------------------------------------
  * rate_agg(hit boolean): non-NULL rows / rows where hit
  * ---------------------------------------------------------------------------
@@ -118,6 +148,7 @@ rate_agg_inv(PG_FUNCTION_ARGS)
 	ratio_part_sub(&state->den, MONEY_ONE);
 	if (PG_GETARG_BOOL(1))
 		ratio_part_sub(&state->num, MONEY_ONE);
+	check_inverse_state(state, true);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -151,6 +182,7 @@ ratio_agg_numeric_inv(PG_FUNCTION_ARGS)
 
 	ratio_part_sub(&state->num, num);
 	ratio_part_sub(&state->den, den);
+	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -171,9 +203,13 @@ Datum
 ratio_agg_int8_inv(PG_FUNCTION_ARGS)
 {
 	Ratio	   *state = ratio_trans_state(fcinfo);
+	int64		num = PG_GETARG_INT64(1);
+	int64		den = PG_GETARG_INT64(2);
 
-	ratio_part_sub(&state->num, money_from_int64(PG_GETARG_INT64(1)));
-	ratio_part_sub(&state->den, money_from_int64(PG_GETARG_INT64(2)));
+	check_count(den, "denominator");
+	ratio_part_sub(&state->num, money_from_int64(num));
+	ratio_part_sub(&state->den, money_from_int64(den));
+	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -199,9 +235,13 @@ Datum
 ratio_agg_int4_inv(PG_FUNCTION_ARGS)
 {
 	Ratio	   *state = ratio_trans_state(fcinfo);
+	int32		num = PG_GETARG_INT32(1);
+	int32		den = PG_GETARG_INT32(2);
 
-	ratio_part_sub(&state->num, money_from_int64(PG_GETARG_INT32(1)));
-	ratio_part_sub(&state->den, money_from_int64(PG_GETARG_INT32(2)));
+	check_count(den, "denominator");
+	ratio_part_sub(&state->num, money_from_int64(num));
+	ratio_part_sub(&state->den, money_from_int64(den));
+	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -218,6 +258,7 @@ rollup_inv(PG_FUNCTION_ARGS)
 
 	ratio_part_sub(&state->num, ratio_part_value(leaving->num));
 	ratio_part_sub(&state->den, ratio_part_value(leaving->den));
+	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -293,6 +334,7 @@ exit_rate_inv(PG_FUNCTION_ARGS)
 		ratio_part_sub(&state->den, MONEY_ONE);
 		if (exited)
 			ratio_part_sub(&state->num, MONEY_ONE);
+		check_inverse_state(state, true);
 	}
 	PG_RETURN_RATIO_P(state);
 }
@@ -319,9 +361,13 @@ Datum
 poverty_incidence_inv(PG_FUNCTION_ARGS)
 {
 	Ratio	   *state = ratio_trans_state(fcinfo);
+	int64		poor = PG_GETARG_INT64(1);
+	int64		population = PG_GETARG_INT64(2);
 
-	ratio_part_sub(&state->num, money_from_int64(PG_GETARG_INT64(1)));
-	ratio_part_sub(&state->den, money_from_int64(PG_GETARG_INT64(2)));
+	check_poverty_row(poor, population);
+	ratio_part_sub(&state->num, money_from_int64(poor));
+	ratio_part_sub(&state->den, money_from_int64(population));
+	check_inverse_state(state, true);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -352,8 +398,11 @@ reduction_rate_inv(PG_FUNCTION_ARGS)
 	int64		baseline = PG_GETARG_INT64(1);
 	int64		current = PG_GETARG_INT64(2);
 
+	check_count(baseline, "baseline");
+	check_count(current, "current");
 	ratio_part_sub(&state->num, money_from_int64(baseline) - money_from_int64(current));
 	ratio_part_sub(&state->den, money_from_int64(baseline));
+	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -387,5 +436,6 @@ fund_in_place_inv(PG_FUNCTION_ARGS)
 
 	ratio_part_sub(&state->num, in_place);
 	ratio_part_sub(&state->den, planned);
+	check_inverse_state(state, true);
 	PG_RETURN_RATIO_P(state);
 }

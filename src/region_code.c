@@ -22,6 +22,9 @@
 
 #include "region_code.h"
 
+/* 6, 9 or 12: the lengths a code may be given with */
+#define VALID_CODE_LENGTH(n)	((n) == 6 || (n) == 9 || (n) == REGION_CODE_LEN)
+
 /* Digit offsets at which each level's part ends, by level. */
 static const int level_end[] = {2, 4, 6, 9, 12};
 static const char *const level_names[] = {
@@ -37,17 +40,37 @@ static const char *const level_names[] = {
 static char *
 code_fault(const char *text, int len, char *out, int *level)
 {
+	int			nchars = pg_mbstrlen_with_len(text, len);
+	const char *c = text;
 	int			i;
 
-	if (len != 6 && len != 9 && len != REGION_CODE_LEN)
+	if (!VALID_CODE_LENGTH(len) && !VALID_CODE_LENGTH(nchars))
 		return psprintf("Code \"%.*s\" has %d characters; a division code has 12 digits (6 or 9 are accepted and padded with zeros).",
-						pg_mbcliplen(text, len, 40), text, pg_mbstrlen_with_len(text, len));
-	for (i = 0; i < len; i++)
+						pg_mbcliplen(text, len, 40), text, nchars);
+	/*
+	 * Walk by characters, so that a multibyte character is named whole.
+	 * Until the first character that is not an ASCII digit, characters and
+	 * bytes coincide, and there are at most 12 of them.
+	 */
+	for (i = 0; c < text + len; i++, c++)
 	{
-		if (text[i] < '0' || text[i] > '9')
-			return psprintf("Code \"%.*s\" contains \"%.*s\", which is not a digit.",
-							len, text, Min(pg_mblen(text + i), len - i), text + i);
-		out[i] = text[i];
+		if (*c < '0' || *c > '9')
+		{
+			int			char_len = Min(pg_mblen(c), len - (int) (c - text));
+			pg_wchar	code_point = 0;
+
+			if (GetDatabaseEncoding() == PG_UTF8 &&
+				char_len == pg_utf_mblen((const unsigned char *) c))
+				code_point = utf8_to_unicode((const unsigned char *) c);
+			if (code_point >= 0xFF10 && code_point <= 0xFF19)
+				return psprintf("Code \"%.*s\" has the full-width digit \"%.*s\" at position %d; division codes are written with the digits 0-9 (here \"%c\").",
+								len, text, char_len, c, i + 1,
+								(char) ('0' + (code_point - 0xFF10)));
+			return psprintf("Code \"%.*s\" contains \"%.*s\" at position %d, which is not a digit.",
+							len, text, char_len, c, i + 1);
+		}
+		Assert(i < REGION_CODE_LEN);
+		out[i] = *c;
 	}
 	for (; i < REGION_CODE_LEN; i++)
 		out[i] = '0';

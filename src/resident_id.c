@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -218,7 +219,8 @@ pa_resident_id_sex(PG_FUNCTION_ARGS)
  *		The number with everything after the 6-digit region code hidden
  *		("11010519491231002X" becomes "110105************"), for displays
  *		that must not reveal it.  Any text is masked, valid or not, so that
- *		masking never fails.
+ *		masking never fails: its first 6 characters are kept and every later
+ *		character, however many bytes it has, becomes one "*".
  */
 PG_FUNCTION_INFO_V1(pa_resident_id_mask);
 Datum
@@ -227,11 +229,18 @@ pa_resident_id_mask(PG_FUNCTION_ARGS)
 	text	   *id = PG_GETARG_TEXT_PP(0);
 	int			len = VARSIZE_ANY_EXHDR(id);
 	const char *s = VARDATA_ANY(id);
-	char	   *masked = palloc(len + 1);
-	int			i;
+	StringInfoData masked;
+	int			pos = 0;
+	int			kept;
 
-	for (i = 0; i < len; i++)
-		masked[i] = (i < 6) ? s[i] : '*';
-	masked[len] = '\0';
-	PG_RETURN_TEXT_P(cstring_to_text(masked));
+	initStringInfo(&masked);
+	for (kept = 0; kept < 6 && pos < len; kept++)
+		pos += Min(pg_mblen(s + pos), len - pos);
+	appendBinaryStringInfo(&masked, s, pos);
+	while (pos < len)
+	{
+		appendStringInfoChar(&masked, '*');
+		pos += Min(pg_mblen(s + pos), len - pos);
+	}
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(masked.data, masked.len));
 }

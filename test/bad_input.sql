@@ -4,7 +4,7 @@
 -- (every row of every table the extension dumps, the audit trail included;
 -- only the load log bulk_load records the refused loads).
 BEGIN;
-SELECT plan(140);
+SELECT plan(168);
 \ir fixtures/security.sql
 SET search_path = poverty_aid, public;
 SET client_min_messages = error;
@@ -126,7 +126,61 @@ SELECT pg_temp.bad_csv('fund_transfer', E'fund_id,amount,in_place_on\n900001,1,"
 SELECT pg_temp.bad_csv('person', E'household_no,name,resident_id\nHA-1,某,110105194912310021\n', 2, '22023', 'CSV person with a wrong resident ID');
 SELECT pg_temp.bad($$SELECT * FROM load_csv('bogus', 'a')$$, '22023', 'load_csv of an unknown target');
 
+-- ratio values beyond the range or forbidden by the type (issue: text wrapped at 35 digits)
+SELECT pg_temp.bad($$SELECT '20000000000000000000000000000000000/1'::ratio$$, '22003', 'ratio text of 35 digits');
+SELECT pg_temp.bad($$SELECT '1/-20000000000000000000000000000000000'::ratio$$, '22003', 'ratio text with a 35-digit negative denominator');
+SELECT pg_temp.bad($$SELECT ratio(1, 2126764793255865396646091296448551.3216)$$, '22003', 'ratio(numeric) one step beyond the range');
+SELECT pg_temp.bad($$SELECT rollup_inv('1/2', '1/3')$$, '22023', 'rollup_inv leaving a negative denominator');
+SELECT pg_temp.bad($$SELECT ratio_ci_lower('47/50', 1)$$, '22023', 'Wilson interval at confidence 1');
+-- text hygiene: multibyte characters are named whole, full-width digits as such
+CREATE FUNCTION pg_temp.detail_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  detail text;
+BEGIN
+  EXECUTE stmt;
+  RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+  RETURN detail;
+END $$;
+SELECT pg_temp.bad($$SELECT region_code('６２１０２７')$$, '22023', 'division code in full-width digits');
+SELECT is(pg_temp.detail_of($$SELECT region_code('６２１０２７')$$),
+          'Code "６２１０２７" has the full-width digit "６" at position 1; division codes are written with the digits 0-9 (here "6").',
+          'a full-width digit is named as such, with its position and ASCII digit');
+SELECT is(pg_temp.detail_of($$SELECT region_code('62102７100001')$$),
+          'Code "62102７100001" has the full-width digit "７" at position 6; division codes are written with the digits 0-9 (here "7").',
+          'a single full-width digit among 12 characters is found (not reported as a length error)');
+SELECT is(pg_temp.detail_of($$SELECT region_code('62102é')$$), 'Code "62102é" contains "é" at position 6, which is not a digit.',
+          'another multibyte character is named whole');
+SELECT is(resident_id_mask('张三李四王五赵六钱七孙八周九吴十郑王'), '张三李四王五************',
+          'resident_id_mask keeps 6 characters and masks each later character once, whatever its bytes');
+SELECT is(resident_id_mask('１１０１０５19491231002X'), '１１０１０５************', 'resident_id_mask never cuts a character');
+-- CSV: a byte-order mark, a multibyte character after a quote, too many fields
+SELECT pg_temp.bad_csv('household', E'\uFEFFhousehold_no,village_code,members,registered_on\nN1,621027100001,x,2020-01-01\n', 2, '22P02',
+                       'CSV with a UTF-8 byte-order mark and members x');
+SELECT is((SELECT array_agg(e.line || ' ' || e.sqlstate) FROM load_csv('household', E'\uFEFFhousehold_no,village_code,members,registered_on\nN1,621027100001,x,2020-01-01\n') e),
+          ARRAY['2 22P02'], 'the byte-order mark is not part of the first column name (no unknown column on line 1)');
+SELECT pg_temp.bad_csv('household', E'household_no,village_code,members,registered_on\n"N1"' || chr(20013) || E',621027100001,1,2020-01-01\n', 2, '22P04',
+                       'CSV with a Chinese character after a closing quote');
+SELECT is((SELECT e.message FROM load_csv('household', E'household_no,village_code,members,registered_on\n"N1"' || chr(20013) || E',621027100001,1,2020-01-01\n') e),
+          'unexpected character "' || chr(20013) || '" (U+4E2D) after a closing quote', 'the message names the whole character and its code point');
+SELECT lives_ok($$SELECT convert_to(string_agg(e.message, ','), 'GBK') FROM load_csv('household', E'household_no,village_code,members,registered_on\n"N1"' || chr(20013) || E',621027100001,1,2020-01-01\n') e$$,
+                'the message converts to GBK (it used to hold half a character)');
+-- the same rows sent to a GBK client (statement text ASCII only, as the client encoding changes)
+SET client_encoding = 'GBK';
+\o /dev/null
+SELECT * FROM load_csv('household', E'household_no,village_code,members,registered_on\n"N1"' || chr(20013) || E',621027100001,1,2020-01-01\n');
+\o
+RESET client_encoding;
+SELECT pass('load_csv errors naming a Chinese character reach a client_encoding = GBK client');
+SELECT pg_temp.bad_csv('household', E'household_no,village_code,members,registered_on\n' || repeat('x,', 1600) || E'x\n', 2, '22P04',
+                       'CSV record with 1601 fields');
+SELECT is((SELECT array_agg(coalesce(cardinality(fields)::text, error) ORDER BY line_no)
+             FROM csv_records(repeat('a,', 1599) || E'a\n' || repeat('a,', 1600) || E'a\n' || repeat('"a",', 5000000))),
+          ARRAY['1600', 'record has more than 1600 fields', 'record has more than 1600 fields'],
+          'csv_records: 1600 fields is the limit; a 10 MB line of 5 million fields is refused as a record, not built');
+
 SELECT is(pg_temp.fingerprint(), (SELECT v FROM fp), 'after the whole catalogue the data is unchanged');
-SELECT is((SELECT count(*)::int FROM bulk_load WHERE rows_loaded = 0), 7, 'the refused CSV loads are in the load log, with nothing loaded');
+SELECT is((SELECT count(*)::int FROM bulk_load WHERE rows_loaded = 0), 14, 'the refused CSV loads are in the load log, with nothing loaded');
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,8 +1,9 @@
 -- pgTAP: the ratio aggregates -- catalogue (ratio state, combine, inverse,
--- parallel safety), SQLSTATEs of bad rows, and parallel = serial on a table
+-- parallel safety), SQLSTATEs of bad rows, sums at the limits of the range,
+-- inverse transitions (checked results, privileges), and parallel = serial on a table
 -- large enough that workers really start (checked with EXPLAIN ANALYZE).
 BEGIN;
-SELECT plan(37);
+SELECT plan(60);
 SET search_path = poverty_aid, public;
 
 -- ---------------------------------------------------------------------------
@@ -67,6 +68,60 @@ SELECT throws_ok($$SELECT ratio_agg(n, d) FROM (VALUES (1.5, -1.5)) v(n, d)$$,
 SELECT is((SELECT exit_rate(l, e, a)::text FROM (VALUES (date '2014-01-01', NULL::date, date '2020-03-31'),
                                                  (NULL, date '2019-01-01', date '2020-03-31')) v(l, e, a)),
           '0/1', 'exit_rate: NULL exited_on is not exited, NULL listed_on skips the row');
+
+-- ---------------------------------------------------------------------------
+-- Sums at the limits of the range: exact up to MAX, 22003 one step beyond
+-- ---------------------------------------------------------------------------
+SELECT is((SELECT fund_in_place(i, p)::text FROM (VALUES (2126764793255865396646091296448551.3214, 1), (0.0001, 1)) v(i, p)),
+          '2126764793255865396646091296448551.3215/2', 'a sum of exactly MAX is accepted');
+SELECT throws_ok($$SELECT fund_in_place(i, p) FROM (VALUES (2126764793255865396646091296448551.3215, 1), (0.0001, 1)) v(i, p)$$,
+                 '22003', 'ratio part out of range', 'a sum of MAX + 0.0001 is refused');
+SELECT is((SELECT ratio_agg(n, d)::text FROM (VALUES (-2126764793255865396646091296448551.3215, 1), (-0.0001, 1)) v(n, d)),
+          '-2126764793255865396646091296448551.3216/2', 'a sum of exactly MIN is accepted');
+SELECT throws_ok($$SELECT ratio_agg(n, d) FROM (VALUES (-2126764793255865396646091296448551.3216, 1), (-0.0001, 1)) v(n, d)$$,
+                 '22003', 'ratio part out of range', 'a sum of MIN - 0.0001 is refused');
+SELECT throws_ok($$SELECT rollup(r) FROM (VALUES ('0/2126764793255865396646091296448551.3215'::ratio), ('0/0.0001')) v(r)$$,
+                 '22003', 'ratio part out of range', 'rollup beyond MAX is refused');
+
+-- ---------------------------------------------------------------------------
+-- Inverse transitions: never a negative part, and not callable by PUBLIC
+-- ---------------------------------------------------------------------------
+SELECT throws_ok($$SELECT rollup_inv('1/2', '1/3')$$, '22023', 'inverse transition would leave a negative part',
+                 'rollup_inv leaving a negative denominator: 22023');
+SELECT throws_ok($$SELECT rate_agg_inv('0/1', true)$$, '22023', 'inverse transition would leave a negative part',
+                 'rate_agg_inv removing a hit never added: 22023');
+SELECT throws_ok($$SELECT rate_agg_inv('0/0', false)$$, '22023', NULL, 'rate_agg_inv from 0/0: 22023');
+SELECT throws_ok($$SELECT ratio_agg_inv('1/1'::ratio, 0::numeric, 2::numeric)$$, '22023', NULL, 'ratio_agg_inv(numeric) below zero: 22023');
+SELECT throws_ok($$SELECT ratio_agg_inv('1/1'::ratio, 0::bigint, -2::bigint)$$, '22023', 'denominator cannot be negative',
+                 'ratio_agg_inv(bigint) checks its row as the transition does: 22023');
+SELECT throws_ok($$SELECT ratio_agg_inv('1/1'::ratio, 0, 2)$$, '22023', NULL, 'ratio_agg_inv(integer) below zero: 22023');
+SELECT throws_ok($$SELECT exit_rate_inv('0/0', '2016-01-01', NULL, '2020-01-01')$$, '22023', NULL, 'exit_rate_inv from 0/0: 22023');
+SELECT throws_ok($$SELECT poverty_incidence_inv('0/5', 1, 2)$$, '22023', NULL, 'poverty_incidence_inv leaving a negative numerator: 22023');
+SELECT throws_ok($$SELECT poverty_incidence_inv('5/5', 3, 2)$$, '22023', 'poor population cannot exceed population',
+                 'poverty_incidence_inv checks its row: 22023');
+SELECT throws_ok($$SELECT reduction_rate_inv('0/0', 5, 0)$$, '22023', NULL, 'reduction_rate_inv from 0/0: 22023');
+SELECT throws_ok($$SELECT fund_in_place_inv('0/1', 0.01, 0)$$, '22023', NULL, 'fund_in_place_inv leaving negative money in place: 22023');
+SELECT throws_ok($$SELECT rollup_inv('-2126764793255865396646091296448551.3216/0', '0.0001/0')$$, '22003', 'ratio part out of range',
+                 'rollup_inv below MIN: 22003');
+SELECT is(rollup_inv('-1/3', '2/1')::text, '-3/2', 'rollup_inv may leave a negative numerator (ratios of sums may be negative)');
+SELECT is_empty($$SELECT p.oid::regprocedure FROM pg_proc p
+                  WHERE p.pronamespace = 'poverty_aid'::regnamespace AND p.proname ~ '_inv$'
+                    AND has_function_privilege('public', p.oid, 'EXECUTE')$$,
+                'no inverse transition is executable by PUBLIC');
+SELECT is((SELECT count(*)::int FROM pg_aggregate a JOIN pg_proc i ON i.oid = a.aggminvtransfn
+            WHERE i.pronamespace = 'poverty_aid'::regnamespace), 9, 'the nine ratio aggregates use those inverse transitions');
+CREATE ROLE pa_t_window NOLOGIN;
+GRANT USAGE ON SCHEMA poverty_aid TO pa_t_window;
+SET LOCAL ROLE pa_t_window;
+SELECT throws_ok($$SELECT poverty_aid.rollup_inv('1/2', '1/3')$$, '42501', NULL, 'an ordinary role cannot call rollup_inv');
+SELECT throws_ok($$SELECT poverty_aid.rate_agg_inv('1/2', true)$$, '42501', NULL, 'an ordinary role cannot call rate_agg_inv');
+SELECT is((SELECT array_agg(w ORDER BY i) FROM (
+             SELECT i, (poverty_aid.rollup(r) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))::text ||
+                       ' ' || (poverty_aid.rate_agg(h) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW))::text AS w
+             FROM (VALUES (1, '1/2'::poverty_aid.ratio, true), (2, '3/4', false), (3, '5/8', true)) v(i, r, h)) s),
+          ARRAY['1/2 1/1', '4/6 1/2', '8/12 1/2'],
+          'an ordinary role still gets moving-frame windows (the aggregate calls its inverse with its owner''s rights)');
+RESET ROLE;
 
 -- ---------------------------------------------------------------------------
 -- Parallel (2 workers, the leader not participating) equals serial
@@ -157,7 +212,7 @@ SELECT is((SELECT rollup(part)::text FROM shard_partial), (SELECT fund_in_place(
 SET LOCAL enable_sort = off;
 SELECT is_empty($$SELECT g FROM (SELECT id % 1000 AS g, rate_agg(hit) AS r, count(*) FILTER (WHERE hit) AS n, count(hit) AS d
                                  FROM parallel_rows GROUP BY 1) s
-                  WHERE r <> ratio(n, d)$$,
+                  WHERE NOT ratio_identical(r, ratio(n, d))$$,
                 'per-group states (hash aggregation) are independent');
 
 SELECT * FROM finish();
