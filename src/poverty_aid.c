@@ -14,4 +14,15 @@
 
 #include "fmgr.h"
 
+#include "coverage.h"
+
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* Define the extension's settings when the library is loaded. */
+void
+_PG_init(void)
+{
+	coverage_define_settings();
+}
