@@ -20,7 +20,7 @@
  *	  array, a sorted distinct prefix followed by an unsorted tail of new ids.
  *	  When the array is full the tail is sorted and merged into the prefix,
  *	  and a chunk that has reached PROMOTE_IDS ids moves to the table.  The
- *	  array keeps free room for half its ids, so a scattered id costs 8 to 12
+ *	  array keeps free room for half its ids, so a scattered id costs 8 to 15
  *	  bytes.
  *
  * An id is in exactly one tier: it goes to the table when its chunk is there,

@@ -39,7 +39,7 @@ CREATE AGGREGATE @extschema@.coverage(unit_id bigint, covered boolean) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.coverage(bigint, boolean) IS
-'Assistance coverage: distinct units with at least one row where covered is true / distinct units, as a ratio; a unit paired twice counts once. Equals count(DISTINCT unit_id) FILTER (WHERE covered) / count(DISTINCT unit_id) but with a compact set (about 2 bits per unit on dense ids, at most about 24 bytes per unit on any ids, capped by poverty_aid.coverage_memory_limit) and parallel workers. NULL unit_id rows are skipped; NULL covered counts the unit as in scope, not covered; no rows give 0/0.';
+'Assistance coverage: distinct units with at least one row where covered is true / distinct units, as a ratio; a unit paired twice counts once. Equals count(DISTINCT unit_id) FILTER (WHERE covered) / count(DISTINCT unit_id) but with a compact set (about 2 bits per unit on dense ids, at most about 30 bytes per unit on any ids, capped by poverty_aid.coverage_memory_limit) and parallel workers. NULL unit_id rows are skipped; NULL covered counts the unit as in scope, not covered; no rows give 0/0.';
 
 CREATE AGGREGATE @extschema@.coverage_state_bytes(unit_id bigint, covered boolean) (
 	SFUNC = @extschema@.coverage_trans, STYPE = internal,
