@@ -1078,6 +1078,7 @@ read_uint(StateReader *reader, int bytes)
  * Read one chunk's ids into a set: a chunk of fewer than PROMOTE_IDS ids goes
  * to the scattered ids, a bitmap of at most ARRAY_MAX ids becomes an array,
  * so that a state read costs what the same state built row by row costs.
+ * "ids" has room for ARRAY_MAX ids.
  */
 static void
 unitset_read_chunk(StateReader *reader, UnitSet *set, uint64 key, int kind,
@@ -1085,6 +1086,8 @@ unitset_read_chunk(StateReader *reader, UnitSet *set, uint64 key, int kind,
 {
 	uint64		base = key << CHUNK_SHIFT;
 	int			count = 0;
+	bool		found;
+	UnitChunk  *chunk;
 
 	if (kind == KIND_ARRAY)
 	{
@@ -1106,6 +1109,25 @@ unitset_read_chunk(StateReader *reader, UnitSet *set, uint64 key, int kind,
 			report_corrupt("A bitmap chunk has an invalid cardinality.");
 		if ((uint64) (reader->end - reader->pos) < BITMAP_BYTES)
 			report_corrupt("The state ends early.");
+		if (cardinality > ARRAY_MAX)
+		{
+			/* a dense chunk stays a bitmap */
+			uint64	   *words;
+
+			chunk = unitset_add_chunk(set, key, &found);
+			if (found)
+				report_corrupt("A chunk key repeats.");
+			words = memory_alloc(set->memory, BITMAP_BYTES, false);
+			chunk->data = words;
+			chunk->capacity = CAPACITY_BITMAP;
+			for (int w = 0; w < BITMAP_WORDS; w++)
+				words[w] = read_uint(reader, 8);
+			if ((uint64) pg_popcount((const char *) words, BITMAP_BYTES) != cardinality)
+				report_corrupt("A bitmap chunk's cardinality does not match its bits.");
+			chunk->cardinality = (int32) cardinality;
+			set->chunk_ids += cardinality;
+			return;
+		}
 		for (int w = 0; w < BITMAP_WORDS; w++)
 		{
 			for (uint64 bits = read_uint(reader, 8); bits != 0; bits &= bits - 1)
@@ -1123,9 +1145,7 @@ unitset_read_chunk(StateReader *reader, UnitSet *set, uint64 key, int kind,
 
 	if (count >= PROMOTE_IDS)
 	{
-		bool		found;
-		UnitChunk  *chunk = unitset_add_chunk(set, key, &found);
-
+		chunk = unitset_add_chunk(set, key, &found);
 		if (found)
 			report_corrupt("A chunk key repeats.");
 		chunk_fill(set, chunk, ids, count);
@@ -1144,7 +1164,7 @@ unitset_deserialize(StateReader *reader, UnitSet *set)
 	uint64		nchunks = read_uint(reader, 4);
 	bool		have_previous = false;
 	uint64		previous_key = 0;
-	uint64	   *ids = palloc(CHUNK_IDS * sizeof(uint64));
+	uint64	   *ids = palloc(ARRAY_MAX * sizeof(uint64));
 
 	/* every chunk takes at least 16 bytes: refuse counts the data can't hold */
 	if (nchunks > (uint64) (reader->end - reader->pos) / 16)
