@@ -15,6 +15,7 @@
 
 #include "fmgr.h"
 
+#include "coverage.h"
 #include "drop_guard.h"
 
 PG_MODULE_MAGIC;
@@ -22,10 +23,11 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 
 /*
- * Module load: define the settings.
+ * Module load: define the extension's settings.
  */
 void
 _PG_init(void)
 {
+	coverage_define_settings();
 	drop_guard_init();
 }

@@ -1,10 +1,11 @@
 -- pgTAP: coverage(unit_id, covered) -- equality with count(DISTINCT) on
 -- dense, sparse, negative, duplicate and NULL ids, serially and merged from
 -- parallel workers; rows still waiting for their prefetch when a state is
--- read (final, window, serialise, shared states); memory per unit; the serialised state's round trip; and
--- refusal of every kind of corrupt state (22P03).
+-- read (final, window, serialise, shared states); memory per unit on dense
+-- ids (other distributions: coverage_memory.sql); the serialised state's
+-- round trip; and refusal of every kind of corrupt state (22P03).
 BEGIN;
-SELECT plan(40);
+SELECT plan(42);
 SET search_path = poverty_aid, public;
 
 -- ---------------------------------------------------------------------------
@@ -149,9 +150,14 @@ CREATE TEMP TABLE good AS SELECT
   '50415643' || '0001' || '0000'
   || '0000000000000003' || '00000001' || '0000000000000000' || '0001' || '00000003' || '0001' || '0002' || '0005'
   || '0000000000000001' || '00000001' || '0000000000000000' || '0001' || '00000001' || '0002' AS hex;
-SELECT is(encode((SELECT coverage_state(u, u = 2) FROM (VALUES (5::bigint), (1), (2), (2)) v(u)), 'hex'), (SELECT hex FROM good),
-          'the serialised layout is the documented one');
-SELECT is(coverage_of_state(decode(hex, 'hex'))::text, '1/3', 'a hand-made state reads back') FROM good;
+-- coverage_state() writes version 2: the same with version 2 and a CRC-32C
+-- of every byte before it; version 1 states (poverty_aid 1.0) still read
+SELECT is(left(encode((SELECT coverage_state(u, u = 2) FROM (VALUES (5::bigint), (1), (2), (2)) v(u)), 'hex'), -8),
+          (SELECT overlay(hex placing '0002' from 9) FROM good),
+          'the serialised layout is the documented one (version 2, then 4 bytes of CRC)');
+SELECT is(length((SELECT coverage_state(u, u = 2) FROM (VALUES (5::bigint), (1), (2), (2)) v(u))), length(decode(hex, 'hex')) + 4,
+          'the CRC is the last 4 bytes') FROM good;
+SELECT is(coverage_of_state(decode(hex, 'hex'))::text, '1/3', 'a hand-made version 1 state reads back') FROM good;
 SELECT is(coverage_of_state(decode('50415643' || '0001' || '0000'
   || '0000000000000002' || '00000001' || '0000000000000007' || '0002' || '00000002' || '0000000000000006' || repeat('0', 16 * 1023)
   || '0000000000000000' || '00000000', 'hex'))::text, '0/2', 'a hand-made bitmap chunk reads back');
@@ -162,7 +168,8 @@ CREATE FUNCTION pg_temp.corrupt(hex text, description text) RETURNS text LANGUAG
                    'corrupt state refused: ' || description) $$;
 SELECT pg_temp.corrupt('', 'empty');
 SELECT pg_temp.corrupt(overlay(hex placing '50415644' from 1), 'wrong magic') FROM good;
-SELECT pg_temp.corrupt(overlay(hex placing '0002' from 9), 'unknown version') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0003' from 9), 'unknown version') FROM good;
+SELECT pg_temp.corrupt(overlay(hex placing '0002' from 9), 'version 2 without its CRC') FROM good;
 SELECT pg_temp.corrupt(overlay(hex placing '0001' from 13), 'reserved bits') FROM good;
 SELECT pg_temp.corrupt(left(hex, -2), 'truncated') FROM good;
 SELECT pg_temp.corrupt(hex || '00', 'trailing byte') FROM good;

@@ -1,5 +1,7 @@
 -- 31_coverage.sql: coverage(unit_id, covered), distinct units with a compact
--- roaring-style set of ids (src/coverage.c).
+-- set of ids whose memory per unit is bounded (src/coverage.c); the set
+-- itself as a serialised state, and coverage_rollup() to union such states
+-- (docs/coverage.md).
 
 CREATE FUNCTION @extschema@.coverage_trans(internal, bigint, boolean) RETURNS internal
 	AS 'MODULE_PATHNAME', 'coverage_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -13,12 +15,12 @@ COMMENT ON FUNCTION @extschema@.coverage_combine(internal, internal) IS 'Combine
 CREATE FUNCTION @extschema@.coverage_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'coverage_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.coverage_serialize(internal) IS
-'Serialises a coverage state into its fixed, versioned layout (magic PAVC, version 1; see src/coverage.c) to pass it between parallel workers.';
+'Serialises a coverage state into its fixed, versioned layout (magic PAVC, version 2 with a CRC-32C; see docs/coverage.md) to pass it between parallel workers.';
 
 CREATE FUNCTION @extschema@.coverage_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'coverage_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.coverage_deserialize(bytea, internal) IS
-'Reads a serialised coverage state, checking every length, count, order and kind; corrupt input is an error (22P03).';
+'Reads a serialised coverage state (format version 1 or 2), checking its CRC and every length, count, order and kind; corrupt input is an error (22P03), a state past poverty_aid.coverage_memory_limit is an error (54000).';
 
 CREATE FUNCTION @extschema@.coverage_final(internal) RETURNS @extschema@.ratio
 	AS 'MODULE_PATHNAME', 'coverage_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -26,7 +28,7 @@ COMMENT ON FUNCTION @extschema@.coverage_final(internal) IS 'Final step of cover
 
 CREATE FUNCTION @extschema@.coverage_state_bytes_final(internal) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'coverage_state_bytes_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.coverage_state_bytes_final(internal) IS 'Final step of coverage_state_bytes: bytes held by the two unit sets.';
+COMMENT ON FUNCTION @extschema@.coverage_state_bytes_final(internal) IS 'Final step of coverage_state_bytes: bytes of memory the state holds, as allocated.';
 
 CREATE AGGREGATE @extschema@.coverage(unit_id bigint, covered boolean) (
 	SFUNC = @extschema@.coverage_trans, STYPE = internal,
@@ -37,7 +39,7 @@ CREATE AGGREGATE @extschema@.coverage(unit_id bigint, covered boolean) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.coverage(bigint, boolean) IS
-'Assistance coverage: distinct units with at least one row where covered is true / distinct units, as a ratio; a unit paired twice counts once. Equals count(DISTINCT unit_id) FILTER (WHERE covered) / count(DISTINCT unit_id) but with a compact bitmap set (about 1 bit per unit on dense ids) and parallel workers. NULL unit_id rows are skipped; NULL covered counts the unit as in scope, not covered; no rows give 0/0.';
+'Assistance coverage: distinct units with at least one row where covered is true / distinct units, as a ratio; a unit paired twice counts once. Equals count(DISTINCT unit_id) FILTER (WHERE covered) / count(DISTINCT unit_id) but with a compact set (about 2 bits per unit on dense ids, at most about 30 bytes per unit on any ids, capped by poverty_aid.coverage_memory_limit) and parallel workers. NULL unit_id rows are skipped; NULL covered counts the unit as in scope, not covered; no rows give 0/0.';
 
 CREATE AGGREGATE @extschema@.coverage_state_bytes(unit_id bigint, covered boolean) (
 	SFUNC = @extschema@.coverage_trans, STYPE = internal,
@@ -48,11 +50,11 @@ CREATE AGGREGATE @extschema@.coverage_state_bytes(unit_id bigint, covered boolea
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.coverage_state_bytes(bigint, boolean) IS
-'Bytes of memory the coverage() state holds for the same rows (hash table entries, arrays and bitmaps, without allocator overhead): for capacity planning and the benchmark.';
+'Bytes of memory the coverage() state holds for the same rows, as allocated (every allocation of the state with its allocator overhead): for capacity planning, the benchmark and poverty_aid.coverage_memory_limit.';
 
 CREATE FUNCTION @extschema@.coverage_state_final(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'coverage_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.coverage_state_final(internal) IS 'Final step of coverage_state: the serialised unit sets.';
+COMMENT ON FUNCTION @extschema@.coverage_state_final(internal) IS 'Final step of coverage_state and coverage_rollup: the serialised unit sets.';
 
 CREATE AGGREGATE @extschema@.coverage_state(unit_id bigint, covered boolean) (
 	SFUNC = @extschema@.coverage_trans, STYPE = internal,
@@ -63,9 +65,30 @@ CREATE AGGREGATE @extschema@.coverage_state(unit_id bigint, covered boolean) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.coverage_state(bigint, boolean) IS
-'The coverage() state itself, serialised (bytea, fixed versioned layout): the distinct units in scope and the covered ones, to store or ship and evaluate later with coverage_of_state(). A ratio cannot be rolled up for distinct counts (a unit may appear on two servers); these sets can.';
+'The coverage() state itself, serialised (bytea, fixed versioned layout): the distinct units in scope and the covered ones, to store or ship, union with coverage_rollup() and evaluate with coverage_of_state(). A ratio cannot be rolled up for distinct counts (a unit may appear on two servers); these sets can.';
 
 CREATE FUNCTION @extschema@.coverage_of_state(bytea) RETURNS @extschema@.ratio
 	AS 'MODULE_PATHNAME', 'coverage_of_state' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.coverage_of_state(bytea) IS
-'Distinct covered units / distinct units of a coverage_state() value; the input is fully validated and corrupt bytes are an error (22P03).';
+'Distinct covered units / distinct units of a coverage_state() or coverage_rollup() value; the input is fully validated and corrupt bytes are an error (22P03).';
+
+CREATE FUNCTION @extschema@.coverage_rollup_trans(internal, bytea) RETURNS internal
+	AS 'MODULE_PATHNAME', 'coverage_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.coverage_rollup_trans(internal, bytea) IS
+'Transition of coverage_rollup: reads one serialised coverage state (validated as coverage_of_state does) and adds its units to the union; a NULL state is skipped.';
+
+CREATE AGGREGATE @extschema@.coverage_rollup(state bytea) (
+	SFUNC = @extschema@.coverage_rollup_trans, STYPE = internal,
+	COMBINEFUNC = @extschema@.coverage_combine,
+	SERIALFUNC = @extschema@.coverage_serialize,
+	DESERIALFUNC = @extschema@.coverage_deserialize,
+	FINALFUNC = @extschema@.coverage_state_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.coverage_rollup(bytea) IS
+'Union of coverage_state() values (per shard, month, region...): the serialised state of every unit in scope in any input and every unit covered in any input, so a unit on two shards counts once. coverage_of_state(coverage_rollup(state)) equals coverage() over all the rows behind the states; the result can be rolled up again. NULL states are skipped; no rows give the empty state (0/0). Corrupt input is an error (22P03).';
+
+CREATE FUNCTION @extschema@.coverage_state_memory(state bytea) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'coverage_state_memory' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.coverage_state_memory(bytea) IS
+'Bytes of memory a serialised coverage state takes once read (as coverage_state_bytes counts them), for capacity planning of coverage_rollup() and poverty_aid.coverage_memory_limit.';
