@@ -337,7 +337,9 @@ CREATE FUNCTION @extschema@.exit_check(as_of date DEFAULT current_date, include_
   LANGUAGE sql STABLE
 BEGIN ATOMIC
   WITH units AS (
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on, l.deep_poverty
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= exit_check.as_of THEN l.exited_on END AS exited_on, l.deep_poverty
       FROM @extschema@.poverty_listing l
      WHERE l.listed_on <= exit_check.as_of
      ORDER BY l.region_code, l.listed_on DESC
@@ -450,7 +452,9 @@ BEGIN ATOMIC
            max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
       FROM v GROUP BY v.region_code
   ), listing AS (
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on, l.deep_poverty
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= county_indicators_as_of.as_of THEN l.exited_on END AS exited_on, l.deep_poverty
       FROM @extschema@.poverty_listing l
      WHERE l.listed_on <= county_indicators_as_of.as_of
        AND @extschema@.region_code_level(l.region_code) = 'county'
@@ -516,7 +520,9 @@ BEGIN ATOMIC
            max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
       FROM v GROUP BY v.region_code
   ), listing AS (
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= village_indicators_as_of.as_of THEN l.exited_on END AS exited_on
       FROM @extschema@.poverty_listing l
      WHERE l.listed_on <= village_indicators_as_of.as_of
        AND @extschema@.region_code_level(l.region_code) = 'village'
@@ -706,7 +712,7 @@ BEGIN
         ('listed', 'Whether the village is listed as a poor village on or before the date'),
         ('deep_poverty', 'Whether the county is listed as deeply poor'),
         ('listed_on', 'Day of the latest listing on or before the date'),
-        ('exited_on', 'Day that listing exited (may be after the date); NULL while listed'),
+        ('exited_on', 'Day that listing exited, if on or before the date; NULL while listed on the date'),
         ('exited', 'Whether the unit exited on or before the date'),
         ('villages_listed', 'Poor villages listed on or before the date (village exit rate denominator)'),
         ('villages_exited', 'Of them, exited on or before the date (numerator)'),
