@@ -655,3 +655,91 @@ END;
 COMMENT ON FUNCTION @extschema@.data_problems(date) IS
   'Counties and villages whose figures contradict each other as of a date (default today), with the offending figures: more registered poor people than rural population (the population the reports use: the unit''s own of the latest year on or before the date, else the sum of its villages''). The reports leave such a unit out of the poverty incidence, with a WARNING, and still report every other region. Readable rows only (row security applies). E.g. SELECT * FROM poverty_aid.data_problems(''2020-03-31'')';
 
+
+-- Oracles: a duplicate resident ID is refused (and logged) before the unique
+-- key is consulted, for roles that cannot read resident IDs; a job's person
+-- and a project's fund plan must be rows the writer can read.
+CREATE OR REPLACE FUNCTION @extschema@.person_resident_id_guard() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  acting_role name := CASE pg_catalog.current_setting('role')
+                        WHEN 'none' THEN session_user
+                        ELSE pg_catalog.current_setting('role')::name END;
+BEGIN
+  IF NEW.resident_id IS NULL
+     OR (TG_OP = 'UPDATE' AND NEW.resident_id = OLD.resident_id AND NEW.household_id = OLD.household_id)
+     OR pg_catalog.has_column_privilege(acting_role, '@extschema@.person', 'resident_id', 'SELECT') THEN
+    RETURN NEW;
+  END IF;
+  IF EXISTS (SELECT 1 FROM @extschema@.person p
+              WHERE p.household_id = NEW.household_id AND p.resident_id = NEW.resident_id AND p.id <> NEW.id) THEN
+    RAISE LOG 'poverty_aid: refused a resident ID already registered in household % (login %, role %)',
+      NEW.household_id, session_user, acting_role;
+    RAISE EXCEPTION 'resident ID already registered in household %', NEW.household_id
+      USING ERRCODE = 'unique_violation',
+            DETAIL = 'A person of the household has that resident ID. The refusal is logged.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.person_resident_id_guard() IS
+  'Trigger: for a role that cannot read resident IDs, refuses a resident ID already registered in the household with an error (so INSERT ... ON CONFLICT DO NOTHING cannot probe IDs silently) and logs each refusal in the server log';
+
+CREATE TRIGGER person_resident_id_guard BEFORE INSERT OR UPDATE OF resident_id, household_id ON @extschema@.person
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.person_resident_id_guard();
+REVOKE EXECUTE ON FUNCTION @extschema@.person_resident_id_guard() FROM PUBLIC;
+-- Admins hold EXECUTE on every routine PUBLIC may not run (grant_profile).
+DO $grant$
+DECLARE
+  r regrole;
+BEGIN
+  FOR r IN SELECT p.role FROM @extschema@.role_profile p WHERE p.profile = 'admin' LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION @extschema@.person_resident_id_guard() TO %s', r);
+  END LOOP;
+END
+$grant$;
+
+-- The write policies of project and employment, as sql/ext/50_security.sql
+-- creates them (and their comments, which name what binds a row).
+DO $policies$
+DECLARE
+  read_scope  CONSTANT text := '(SELECT @extschema@.region_read_scope(CURRENT_USER))';
+  write_scope CONSTANT text := '(SELECT @extschema@.region_write_scope(CURRENT_USER))';
+  t record;
+BEGIN
+  FOR t IN
+    SELECT * FROM (VALUES
+      ('project', '@extschema@.region_in_scope(region_code, %1$s)',
+       '@extschema@.region_in_scope(region_code, %1$s)'
+         ' AND (project.fund_id IS NULL OR EXISTS (SELECT 1 FROM @extschema@.fund f WHERE f.id = project.fund_id))',
+       'region_code; its fund plan must be one the writer can read'),
+      ('employment',
+       '(%1$s IS NULL OR household_id IN (SELECT h.id FROM @extschema@.household h))',
+       'EXISTS (SELECT 1 FROM @extschema@.household h WHERE h.id = employment.household_id'
+         ' AND @extschema@.region_in_scope(h.village_code, %1$s))'
+         ' AND (employment.person_id IS NULL OR EXISTS (SELECT 1 FROM @extschema@.person p WHERE p.id = employment.person_id))',
+       'the household; its person must be one the writer can read')
+    ) AS v(tab, read_cond, write_cond, bound_by)
+  LOOP
+    EXECUTE format('DROP POLICY %I ON @extschema@.%I', t.tab || '_insert', t.tab);
+    EXECUTE format('DROP POLICY %I ON @extschema@.%I', t.tab || '_update', t.tab);
+    EXECUTE format('DROP POLICY %I ON @extschema@.%I', t.tab || '_delete', t.tab);
+    EXECUTE format('CREATE POLICY %I ON @extschema@.%I FOR INSERT WITH CHECK (%s)',
+                   t.tab || '_insert', t.tab, format(coalesce(t.write_cond, t.read_cond), write_scope));
+    EXECUTE format('CREATE POLICY %I ON @extschema@.%I FOR UPDATE USING (%s) WITH CHECK (%s)',
+                   t.tab || '_update', t.tab, format(coalesce(t.write_cond, t.read_cond), write_scope),
+                   format(coalesce(t.write_cond, t.read_cond), write_scope));
+    EXECUTE format('CREATE POLICY %I ON @extschema@.%I FOR DELETE USING (%s)',
+                   t.tab || '_delete', t.tab, format(coalesce(t.write_cond, t.read_cond), write_scope));
+    EXECUTE format('COMMENT ON POLICY %I ON @extschema@.%I IS %L', t.tab || '_read', t.tab,
+                   'Rows readable inside the role''s read scope (region_read_scope); bound by ' || t.bound_by);
+    EXECUTE format('COMMENT ON POLICY %I ON @extschema@.%I IS %L', t.tab || '_insert', t.tab,
+                   'New rows must lie inside the role''s write scope (region_write_scope); bound by ' || t.bound_by);
+    EXECUTE format('COMMENT ON POLICY %I ON @extschema@.%I IS %L', t.tab || '_update', t.tab,
+                   'Updated rows must lie inside the write scope before and after the change; bound by ' || t.bound_by);
+    EXECUTE format('COMMENT ON POLICY %I ON @extschema@.%I IS %L', t.tab || '_delete', t.tab,
+                   'Deleted rows must lie inside the write scope; bound by ' || t.bound_by);
+  END LOOP;
+END
+$policies$;
