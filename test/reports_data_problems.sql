@@ -8,7 +8,7 @@
 -- figures (WARNING, data_problems()) and every other region's figures still
 -- come out, in the report, the views and the snapshot.
 BEGIN;
-SELECT plan(26);
+SELECT plan(29);
 \ir fixtures/reports.sql
 SET search_path = poverty_aid, public;
 CREATE ROLE pa_t_clerk_yutian;
@@ -68,6 +68,18 @@ SELECT lives_ok($$UPDATE poverty_aid.region_population SET rural_population = 15
                   UPDATE poverty_aid.region_population SET rural_population = 200 WHERE region_code = '653226000000' AND year = 2019$$,
   'a superuser replaying a dump (row_security = off) is not checked: the rows were written before');
 RESET row_security;
+
+-- Values that would break every report's arithmetic
+SET SESSION AUTHORIZATION pa_t_clerk_yutian;
+SELECT throws_ok($$UPDATE poverty_aid.region_population SET rural_population = 5000000000000000000 WHERE region_code LIKE '653226100%' AND year = 2019$$,
+  '23514', 'new row for relation "region_population" violates check constraint "region_population_plausible"',
+  'populations whose sum would overflow the county''s are refused');
+RESET SESSION AUTHORIZATION;
+SELECT throws_ok($$INSERT INTO poverty_aid.target (indicator, region_code, year, target_value, unit) VALUES ('jobs_found', '653226000000', 2020, 1.23456, 'people')$$,
+  '23514', 'new row for relation "target" violates check constraint "target_value_fits_ratio"',
+  'a county target with 5 fractional digits (no ratio denominator) is refused');
+SELECT throws_ok($$INSERT INTO poverty_aid.target (indicator, region_code, year, target_value, unit) VALUES ('jobs_found', '653226000000', 2020, 1e40, 'people')$$,
+  '23514', NULL, 'a target beyond a ratio part''s range is refused');
 
 -- A combination: households added after the population -------------------------------------------
 CREATE TEMP TABLE good_county AS SELECT * FROM county_indicators_as_of('2020-03-31');

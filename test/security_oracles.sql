@@ -59,6 +59,7 @@ SELECT lives_ok($$UPDATE poverty_aid.person SET relation = 'son' WHERE id = 9000
 SET client_min_messages = error;
 SELECT is((SELECT count(*)::int FROM poverty_aid.load_csv('person', E'household_no,name,resident_id\nHA-1,x,' || :'secret_id') e
             WHERE e.sqlstate = '23505'), 1, 'load_csv reports the duplicate as a bad row');
+RESET client_min_messages;
 SELECT throws_ok(format($$INSERT INTO poverty_aid.person (household_id, name, resident_id) VALUES (900003, 'x', %L) ON CONFLICT DO NOTHING$$, :'secret_id'),
   '42501', NULL, 'another county''s household cannot be probed at all (row security)');
 RESET SESSION AUTHORIZATION;

@@ -88,7 +88,10 @@ CREATE TRIGGER region_fill_defaults BEFORE INSERT OR UPDATE ON @extschema@.regio
 CREATE TABLE @extschema@.region_population (
   region_code      text NOT NULL REFERENCES @extschema@.region (code),
   year             integer NOT NULL CONSTRAINT region_population_year_valid CHECK (year BETWEEN 1949 AND 2100),
-  rural_population bigint NOT NULL CONSTRAINT region_population_not_negative CHECK (rural_population >= 0),
+  rural_population bigint NOT NULL CONSTRAINT region_population_not_negative CHECK (rural_population >= 0)
+                   -- ten times the world's population: the sums over counties
+                   -- and provinces can never overflow a report
+                   CONSTRAINT region_population_plausible CHECK (rural_population < 10000000000),
   PRIMARY KEY (region_code, year)
 );
 COMMENT ON TABLE @extschema@.region_population IS
@@ -385,7 +388,10 @@ CREATE TABLE @extschema@.target (
   indicator    text NOT NULL,
   region_code  text REFERENCES @extschema@.region (code),
   year         integer NOT NULL CONSTRAINT target_year_valid CHECK (year BETWEEN 1949 AND 2100),
-  target_value numeric NOT NULL CONSTRAINT target_value_not_negative CHECK (target_value >= 0 AND target_value < 'Infinity'),
+  target_value numeric NOT NULL CONSTRAINT target_value_not_negative CHECK (target_value >= 0 AND target_value < 'Infinity')
+               -- a target is the denominator of an attainment ratio: at most 4
+               -- fractional digits and well inside a ratio part's range
+               CONSTRAINT target_value_fits_ratio CHECK (target_value = round(target_value, 4) AND target_value < 1e30),
   unit         text NOT NULL,
   CONSTRAINT target_unique UNIQUE NULLS NOT DISTINCT (indicator, region_code, year)
 );

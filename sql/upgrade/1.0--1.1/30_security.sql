@@ -656,6 +656,14 @@ COMMENT ON FUNCTION @extschema@.data_problems(date) IS
   'Counties and villages whose figures contradict each other as of a date (default today), with the offending figures: more registered poor people than rural population (the population the reports use: the unit''s own of the latest year on or before the date, else the sum of its villages''). The reports leave such a unit out of the poverty incidence, with a WARNING, and still report every other region. Readable rows only (row security applies). E.g. SELECT * FROM poverty_aid.data_problems(''2020-03-31'')';
 
 
+-- Values one region could use to break every report are refused where they
+-- are written: a population that would overflow the sums, a target that is
+-- no valid ratio denominator.  The existing rows are validated.
+ALTER TABLE @extschema@.region_population
+  ADD CONSTRAINT region_population_plausible CHECK (rural_population < 10000000000);
+ALTER TABLE @extschema@.target
+  ADD CONSTRAINT target_value_fits_ratio CHECK (target_value = round(target_value, 4) AND target_value < 1e30);
+
 -- Oracles: a duplicate resident ID is refused (and logged) before the unique
 -- key is consulted, for roles that cannot read resident IDs; a job's person
 -- and a project's fund plan must be rows the writer can read.
