@@ -63,3 +63,13 @@ SELECT region_code, as_of, value, previous_value, change
 -- A failed run is logged as failed and leaves the snapshot alone.
 CALL take_snapshot(NULL);
 SELECT job, as_of, status, rows_written, error FROM job_run ORDER BY id DESC LIMIT 1;
+
+-- A data problem in one region: a population too small is refused where it
+-- is written; households added after the population leave the county out of
+-- the incidence, named in a WARNING and by data_problems(), and every other
+-- region still reports.
+UPDATE region_population SET rural_population = 1 WHERE region_code = '653226000000' AND year = 2019;
+INSERT INTO household (household_no, village_code, members, registered_on) VALUES ('HX-1', '653226100201', 300, '2020-01-01');
+SELECT key, numerator, denominator, value FROM indicator_report(NULL, '2020-03-31') WHERE key LIKE 'poverty_%';
+SELECT * FROM data_problems('2020-03-31');
+SELECT * FROM data_problems('2019-12-31');

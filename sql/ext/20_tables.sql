@@ -88,11 +88,79 @@ CREATE TRIGGER region_fill_defaults BEFORE INSERT OR UPDATE ON @extschema@.regio
 CREATE TABLE @extschema@.region_population (
   region_code      text NOT NULL REFERENCES @extschema@.region (code),
   year             integer NOT NULL CONSTRAINT region_population_year_valid CHECK (year BETWEEN 1949 AND 2100),
-  rural_population bigint NOT NULL CONSTRAINT region_population_not_negative CHECK (rural_population >= 0),
+  rural_population bigint NOT NULL CONSTRAINT region_population_not_negative CHECK (rural_population >= 0)
+                   -- ten times the world's population: the sums over counties
+                   -- and provinces can never overflow a report
+                   CONSTRAINT region_population_plausible CHECK (rural_population < 10000000000),
   PRIMARY KEY (region_code, year)
 );
 COMMENT ON TABLE @extschema@.region_population IS
   'Rural registered population of a region per year: the denominator of poverty incidence';
+
+-- A population below the poor population registered in the region is
+-- refused where it is written.  A row of year Y is the denominator from 1
+-- January of Y until the region's next row: it must be at least the peak
+-- number of people in household periods open on a day of that span.  (The
+-- other way round, households added to a region whose population is then
+-- too small, is a data problem the reports name: data_problems().)  A
+-- superuser replaying a dump (row_security = off) is not checked: the rows
+-- were written before.
+CREATE FUNCTION @extschema@.region_population_check() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  bad record;
+BEGIN
+  IF pg_catalog.current_setting('row_security') = 'off'
+     AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), false) THEN
+    RETURN NULL;
+  END IF;
+  WITH span AS (
+    SELECT n.region_code, n.year, n.rural_population, pg_catalog.make_date(n.year, 1, 1) AS span_start,
+           coalesce((SELECT pg_catalog.make_date(min(p.year), 1, 1) FROM @extschema@.region_population p
+                      WHERE p.region_code = n.region_code AND p.year > n.year), 'infinity') AS span_end
+      FROM new_rows n
+  ), open_period AS (
+    SELECT s.region_code, s.year, s.span_start, s.span_end, h.members, h.registered_on, h.exited_on
+      FROM span s
+      JOIN @extschema@.household h
+        ON h.village_code BETWEEN s.region_code AND @extschema@.region_subtree_end(s.region_code)
+     WHERE h.registered_on < s.span_end AND (h.exited_on IS NULL OR h.exited_on > s.span_start)
+  ), change AS (
+    SELECT o.region_code, o.year, greatest(o.registered_on, o.span_start) AS day, o.members AS people
+      FROM open_period o
+    UNION ALL
+    SELECT o.region_code, o.year, o.exited_on, -o.members
+      FROM open_period o WHERE o.exited_on < o.span_end
+  ), poor AS (
+    SELECT c.region_code, c.year, c.day,
+           sum(sum(c.people)) OVER (PARTITION BY c.region_code, c.year ORDER BY c.day) AS poor
+      FROM change c GROUP BY 1, 2, 3
+  )
+  SELECT s.region_code, s.year, s.rural_population, p.day, p.poor INTO bad
+    FROM span s JOIN poor p ON p.region_code = s.region_code AND p.year = s.year
+   WHERE p.poor > s.rural_population
+   ORDER BY s.region_code, s.year, p.poor DESC, p.day
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'rural population of region % is below its registered poor population', bad.region_code
+      USING ERRCODE = 'check_violation',
+            DETAIL = pg_catalog.format('Region %s would have a rural population of %s from %s on, but %s registered poor people on %s.',
+                                       bad.region_code, bad.rural_population, bad.year, bad.poor,
+                                       pg_catalog.to_char(bad.day, 'YYYY-MM-DD')),
+            HINT = 'Correct the population, or the households first.';
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.region_population_check() IS
+  'Trigger: refuses a rural population below the peak registered poor population of the region on any day the row applies to (from 1 January of its year to the region''s next row), naming the region and both figures';
+CREATE TRIGGER region_population_check_insert AFTER INSERT ON @extschema@.region_population
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.region_population_check();
+CREATE TRIGGER region_population_check_update AFTER UPDATE ON @extschema@.region_population
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.region_population_check();
 
 -- poverty_listing --------------------------------------------------------
 
@@ -320,7 +388,10 @@ CREATE TABLE @extschema@.target (
   indicator    text NOT NULL,
   region_code  text REFERENCES @extschema@.region (code),
   year         integer NOT NULL CONSTRAINT target_year_valid CHECK (year BETWEEN 1949 AND 2100),
-  target_value numeric NOT NULL CONSTRAINT target_value_not_negative CHECK (target_value >= 0 AND target_value < 'Infinity'),
+  target_value numeric NOT NULL CONSTRAINT target_value_not_negative CHECK (target_value >= 0 AND target_value < 'Infinity')
+               -- a target is the denominator of an attainment ratio: at most 4
+               -- fractional digits and well inside a ratio part's range
+               CONSTRAINT target_value_fits_ratio CHECK (target_value = round(target_value, 4) AND target_value < 1e30),
   unit         text NOT NULL,
   CONSTRAINT target_unique UNIQUE NULLS NOT DISTINCT (indicator, region_code, year)
 );

@@ -66,6 +66,24 @@ CREATE FUNCTION @extschema@.region_subtree_end(code text) RETURNS text
 COMMENT ON FUNCTION @extschema@.region_subtree_end(text) IS
   'Last 12-digit code of the subtree of a code (the digits below its level set to 9): code BETWEEN root AND region_subtree_end(root) selects a subtree with an index range scan';
 
+-- A unit whose figures contradict each other (more poor people than
+-- population) is a data problem of that unit, not of the report: the
+-- report leaves it out of the indicator and says so.
+CREATE FUNCTION @extschema@.report_data_problem(code text, poor bigint, population bigint, as_of date)
+  RETURNS boolean
+  LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  RAISE WARNING 'region % left out of the poverty incidence: more poor people than population', code
+    USING DETAIL = pg_catalog.format('Region %s has %s registered poor people on %s but a rural population of %s.',
+                                     code, poor, pg_catalog.to_char(as_of, 'YYYY-MM-DD'), population),
+          HINT = 'Correct poverty_aid.region_population or the households; poverty_aid.data_problems(as_of) lists every such region.';
+  RETURN false;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.report_data_problem(text, bigint, bigint, date) IS
+  'Internal to indicator_values(): warns that a region is left out of the poverty incidence because it has more poor people than population (naming the region and both figures) and returns false';
+
 CREATE FUNCTION @extschema@.indicator_values(as_of date, by_level @extschema@.region_level DEFAULT NULL,
                                              root_code text DEFAULT NULL)
   RETURNS TABLE (region_code text, ord integer, key text, label text, numerator numeric,
@@ -148,8 +166,13 @@ BEGIN
     SELECT @extschema@.region_ancestor_code(v.village_code, unit_level) AS code, sum(v.poor)::bigint AS poor
       FROM vil v GROUP BY 1
   ), incg AS (
+    -- A unit with more poor people than population is a data problem of
+    -- that unit: it is left out of both parts (with a WARNING naming it)
+    -- instead of failing the whole report.
     SELECT @extschema@.report_group(u.code, by_level, scope) AS g,
-           @extschema@.poverty_incidence(coalesce(p.poor, 0), u.population) AS incidence
+           @extschema@.poverty_incidence(coalesce(p.poor, 0), u.population)
+             FILTER (WHERE CASE WHEN u.population IS NULL OR coalesce(p.poor, 0) <= u.population THEN true
+                                ELSE @extschema@.report_data_problem(u.code, p.poor, u.population, as_of) END) AS incidence
       FROM unit_pop u LEFT JOIN unit_poor p ON p.code = u.code
      GROUP BY 1
   ), pr AS MATERIALIZED (
@@ -337,7 +360,9 @@ CREATE FUNCTION @extschema@.exit_check(as_of date DEFAULT current_date, include_
   LANGUAGE sql STABLE
 BEGIN ATOMIC
   WITH units AS (
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on, l.deep_poverty
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= exit_check.as_of THEN l.exited_on END AS exited_on, l.deep_poverty
       FROM @extschema@.poverty_listing l
      WHERE l.listed_on <= exit_check.as_of
      ORDER BY l.region_code, l.listed_on DESC
@@ -386,6 +411,50 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION @extschema@.exit_check(date, boolean) IS
   'Poor counties and villages not exited on a date (all listed ones with include_exited) with their poverty incidence and whether it meets the official exit threshold: below 2%, below 3% in the west zone (region.zone). Only the incidence criterion is checked; the population is the unit''s own (latest year on or before the date), else the sum of its villages''; meets_threshold is NULL without one. E.g. SELECT * FROM poverty_aid.exit_check(''2020-03-31'')';
+
+-- Data problems ---------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.data_problems(as_of date DEFAULT current_date)
+  RETURNS TABLE (region_code text, region_name text, level @extschema@.region_level, problem text,
+                 poor_population bigint, rural_population bigint, population_year integer)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  WITH poor AS (
+    SELECT h.village_code, sum(h.members)::bigint AS poor
+      FROM @extschema@.household h
+     WHERE h.registered_on <= data_problems.as_of
+       AND (h.exited_on IS NULL OR h.exited_on > data_problems.as_of)
+     GROUP BY 1
+  ), unit_poor AS (
+    SELECT p.village_code AS code, p.poor FROM poor p
+    UNION ALL
+    SELECT @extschema@.region_county_code(p.village_code), sum(p.poor)::bigint FROM poor p GROUP BY 1
+  ), pop AS (
+    SELECT DISTINCT ON (p.region_code) p.region_code, p.year, p.rural_population,
+           @extschema@.region_code_level(p.region_code) AS lvl
+      FROM @extschema@.region_population p
+     WHERE p.year <= extract(year FROM data_problems.as_of)
+     ORDER BY p.region_code, p.year DESC
+  ), unit_pop AS (
+    -- as in indicator_values(): a unit's own population, else the sum of its villages'
+    SELECT coalesce(o.code, s.code) AS code, coalesce(o.population, s.population) AS population,
+           coalesce(o.year, s.year) AS year
+      FROM (SELECT p.region_code AS code, p.rural_population AS population, p.year FROM pop p
+             WHERE p.lvl IN ('county', 'village')) o
+      FULL JOIN (SELECT @extschema@.region_county_code(p.region_code) AS code,
+                        sum(p.rural_population)::bigint AS population, max(p.year) AS year
+                   FROM pop p WHERE p.lvl = 'village' GROUP BY 1) s
+        ON s.code = o.code
+  )
+  SELECT u.code, r.name, r.level, 'more poor people than population', pp.poor, u.population, u.year
+    FROM unit_pop u
+    JOIN unit_poor pp ON pp.code = u.code
+    JOIN @extschema@.region r ON r.code = u.code
+   WHERE pp.poor > u.population
+   ORDER BY r.level, u.code;
+END;
+COMMENT ON FUNCTION @extschema@.data_problems(date) IS
+  'Counties and villages whose figures contradict each other as of a date (default today), with the offending figures: more registered poor people than rural population (the population the reports use: the unit''s own of the latest year on or before the date, else the sum of its villages''). The reports leave such a unit out of the poverty incidence, with a WARNING, and still report every other region. Readable rows only (row security applies). E.g. SELECT * FROM poverty_aid.data_problems(''2020-03-31'')';
 
 -- BI views ------------------------------------------------------------------
 --
@@ -450,7 +519,9 @@ BEGIN ATOMIC
            max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
       FROM v GROUP BY v.region_code
   ), listing AS (
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on, l.deep_poverty
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= county_indicators_as_of.as_of THEN l.exited_on END AS exited_on, l.deep_poverty
       FROM @extschema@.poverty_listing l
      WHERE l.listed_on <= county_indicators_as_of.as_of
        AND @extschema@.region_code_level(l.region_code) = 'county'
@@ -516,7 +587,9 @@ BEGIN ATOMIC
            max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
       FROM v GROUP BY v.region_code
   ), listing AS (
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on, l.exited_on
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= village_indicators_as_of.as_of THEN l.exited_on END AS exited_on
       FROM @extschema@.poverty_listing l
      WHERE l.listed_on <= village_indicators_as_of.as_of
        AND @extschema@.region_code_level(l.region_code) = 'village'
@@ -706,7 +779,7 @@ BEGIN
         ('listed', 'Whether the village is listed as a poor village on or before the date'),
         ('deep_poverty', 'Whether the county is listed as deeply poor'),
         ('listed_on', 'Day of the latest listing on or before the date'),
-        ('exited_on', 'Day that listing exited (may be after the date); NULL while listed'),
+        ('exited_on', 'Day that listing exited, if on or before the date; NULL while listed on the date'),
         ('exited', 'Whether the unit exited on or before the date'),
         ('villages_listed', 'Poor villages listed on or before the date (village exit rate denominator)'),
         ('villages_exited', 'Of them, exited on or before the date (numerator)'),

@@ -170,7 +170,13 @@ BEGIN
       ('poverty_listing', '@extschema@.region_in_scope(region_code, %1$s)', NULL, 'region_code'),
       ('household', '@extschema@.region_in_scope(village_code, %1$s)', NULL, 'village_code'),
       ('fund', '@extschema@.region_in_scope(recipient_region_code, %1$s)', NULL, 'recipient_region_code'),
-      ('project', '@extschema@.region_in_scope(region_code, %1$s)', NULL, 'region_code'),
+      -- A row may reference only rows its writer can read: a project's fund
+      -- plan and a job's person (the foreign keys alone would accept another
+      -- county's, an existence oracle that also blocks that county's deletes).
+      ('project', '@extschema@.region_in_scope(region_code, %1$s)',
+       '@extschema@.region_in_scope(region_code, %1$s)'
+         ' AND (project.fund_id IS NULL OR EXISTS (SELECT 1 FROM @extschema@.fund f WHERE f.id = project.fund_id))',
+       'region_code; its fund plan must be one the writer can read'),
       ('consumption_sale', '@extschema@.region_in_scope(region_code, %1$s)', NULL, 'region_code'),
       ('target',
        '(region_code IS NULL OR @extschema@.region_touches_scope(region_code, %1$s))',
@@ -193,8 +199,9 @@ BEGIN
       ('employment',
        '(%1$s IS NULL OR household_id IN (SELECT h.id FROM @extschema@.household h))',
        'EXISTS (SELECT 1 FROM @extschema@.household h WHERE h.id = employment.household_id'
-         ' AND @extschema@.region_in_scope(h.village_code, %1$s))',
-       'the household'),
+         ' AND @extschema@.region_in_scope(h.village_code, %1$s))'
+         ' AND (employment.person_id IS NULL OR EXISTS (SELECT 1 FROM @extschema@.person p WHERE p.id = employment.person_id))',
+       'the household; its person must be one the writer can read'),
       ('fund_transfer',
        '(%1$s IS NULL OR fund_id IN (SELECT f.id FROM @extschema@.fund f))',
        'EXISTS (SELECT 1 FROM @extschema@.fund f WHERE f.id = fund_transfer.fund_id'
@@ -268,6 +275,42 @@ COMMENT ON COLUMN @extschema@.person_masked.resident_id_masked IS 'The resident 
 COMMENT ON COLUMN @extschema@.person_masked.relation IS 'Relation to the head of household';
 COMMENT ON COLUMN @extschema@.person_masked.is_labour IS 'Whether the person is of working age and able to work';
 
+-- A role that may write resident IDs but not read them (a clerk) could
+-- learn a full ID from the (household_id, resident_id) unique key: INSERT
+-- ... ON CONFLICT DO NOTHING of candidate IDs silently skips the one that
+-- exists.  For such a role a duplicate is refused before the key is
+-- consulted, with an error instead of a silent skip, and every refusal is
+-- written to the server log, which a rollback does not undo.  Roles that
+-- can read the column (admin, the owner) learn nothing and are not checked.
+CREATE FUNCTION @extschema@.person_resident_id_guard() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  acting_role name := CASE pg_catalog.current_setting('role')
+                        WHEN 'none' THEN session_user
+                        ELSE pg_catalog.current_setting('role')::name END;
+BEGIN
+  IF NEW.resident_id IS NULL
+     OR (TG_OP = 'UPDATE' AND NEW.resident_id = OLD.resident_id AND NEW.household_id = OLD.household_id)
+     OR pg_catalog.has_column_privilege(acting_role, '@extschema@.person', 'resident_id', 'SELECT') THEN
+    RETURN NEW;
+  END IF;
+  IF EXISTS (SELECT 1 FROM @extschema@.person p
+              WHERE p.household_id = NEW.household_id AND p.resident_id = NEW.resident_id AND p.id <> NEW.id) THEN
+    RAISE LOG 'poverty_aid: refused a resident ID already registered in household % (login %, role %)',
+      NEW.household_id, session_user, acting_role;
+    RAISE EXCEPTION 'resident ID already registered in household %', NEW.household_id
+      USING ERRCODE = 'unique_violation',
+            DETAIL = 'A person of the household has that resident ID. The refusal is logged.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.person_resident_id_guard() IS
+  'Trigger: for a role that cannot read resident IDs, refuses a resident ID already registered in the household with an error (so INSERT ... ON CONFLICT DO NOTHING cannot probe IDs silently) and logs each refusal in the server log';
+CREATE TRIGGER person_resident_id_guard BEFORE INSERT OR UPDATE OF resident_id, household_id ON @extschema@.person
+  FOR EACH ROW EXECUTE FUNCTION @extschema@.person_resident_id_guard();
+
 -- Audit ----------------------------------------------------------------------
 
 CREATE TABLE @extschema@.audit_log (
@@ -314,11 +357,16 @@ DECLARE
                         ELSE pg_catalog.current_setting('role')::name END;
   changed jsonb;
 BEGIN
-  -- pg_restore and psql replaying a dump run with row_security = off: the
-  -- restored audit_log already holds these changes.  Only roles that bypass
-  -- row security can change these tables with row_security = off (it is an
-  -- error for everyone else), and they can disable triggers anyway.
-  IF pg_catalog.current_setting('row_security') = 'off' THEN
+  -- pg_restore and psql replaying a dump run as a superuser with
+  -- row_security = off: the restored audit_log already holds these changes.
+  -- That is the only case left unaudited.  A superuser can disable triggers
+  -- anyway (session_replication_role); anyone else is audited whatever the
+  -- session sets: row_security can be switched off in the middle of a
+  -- statement (set_config() in its WHERE clause) after the policies were
+  -- applied, and inside the SECURITY DEFINER access functions the tables are
+  -- changed by their owner, for whom row_security = off is no error.
+  IF pg_catalog.current_setting('row_security') = 'off'
+     AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = acting_role), false) THEN
     RETURN NULL;
   END IF;
   -- INSERT and DELETE: one set-based insert per statement from its
@@ -348,7 +396,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.audit_row_change() IS
-  'Trigger: records changed rows in audit_log with the acting role, the login, the time and the old and new rows: inserted and deleted rows per statement from its transition table, updated rows per row, and a TRUNCATE as one record';
+  'Trigger: records changed rows in audit_log with the acting role, the login, the time and the old and new rows: inserted and deleted rows per statement from its transition table, updated rows per row, and a TRUNCATE as one record; whatever the session sets, except a superuser with row_security = off (pg_restore replaying a dump)';
 
 DO $audit$
 DECLARE
@@ -880,6 +928,7 @@ REVOKE EXECUTE ON FUNCTION @extschema@.unassign_helper(regrole, bigint) FROM PUB
 REVOKE EXECUTE ON FUNCTION @extschema@.load_csv(text, text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.audit_row_change() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION @extschema@.audit_log_append_only() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION @extschema@.person_resident_id_guard() FROM PUBLIC;
 
 -- pg_dump keeps the access tables and the audit trail.  Role names are
 -- dumped as names (regrole), so restore into a cluster where they exist.
