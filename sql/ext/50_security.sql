@@ -685,7 +685,7 @@ DECLARE
     'region', 'region_population', 'poverty_listing', 'household', 'household_income',
     'poverty_line', 'person', 'helper', 'pairing', 'fund', 'fund_transfer', 'project',
     'project_beneficiary', 'employment', 'consumption_sale', 'target', 'job_run',
-    'indicator_snapshot', 'exit_assessment_criterion', 'assessment', 'assessment_household'];
+    'indicator_snapshot', 'assessment', 'assessment_household'];
   clerk_tables CONSTANT text[] := ARRAY[
     'region_population', 'poverty_listing', 'household', 'household_income', 'person',
     'pairing', 'fund', 'fund_transfer', 'project', 'project_beneficiary', 'employment',

@@ -271,30 +271,23 @@ COMMENT ON FUNCTION @extschema@.income_measures(text, integer, @extschema@.regio
 --
 -- each an exact ratio with its 95% Wilson interval, next to the poverty
 -- incidence criterion of exit_check().  The thresholds live in one place,
--- the reference table exit_assessment_criterion.
+-- exit_assessment_criteria().
 --
 -- This file comes after 50_security.sql: the assessment tables get row
 -- security, audit triggers and pg_dump marks the way the register's tables
 -- do there, and those need its scope and audit functions.
 
-CREATE TABLE @extschema@.exit_assessment_criterion (
-  criterion  text PRIMARY KEY
-             CONSTRAINT exit_assessment_criterion_known
-             CHECK (criterion IN ('wrongful_exit', 'missed_poor', 'approval')),
-  percent    numeric(5, 2) NOT NULL
-             CONSTRAINT exit_assessment_criterion_percent CHECK (percent BETWEEN 0 AND 100),
-  is_maximum boolean NOT NULL,
-  label      text NOT NULL
-);
-COMMENT ON TABLE @extschema@.exit_assessment_criterion IS
-  'Thresholds of the exit assessment: wrongful exits and missed poor at most 2% of the sampled households, approval at least 90% (reference data)';
-COMMENT ON COLUMN @extschema@.exit_assessment_criterion.percent IS 'The threshold, in percent';
-COMMENT ON COLUMN @extschema@.exit_assessment_criterion.is_maximum IS
-  'true: the rate must be at most the threshold; false: at least';
-INSERT INTO @extschema@.exit_assessment_criterion (criterion, percent, is_maximum, label) VALUES
-  ('wrongful_exit', 2, true, 'wrongful exit rate'),
-  ('missed_poor', 2, true, 'missed poor rate'),
-  ('approval', 90, false, 'approval rate');
+CREATE FUNCTION @extschema@.exit_assessment_criteria()
+  RETURNS TABLE (criterion text, percent numeric, is_maximum boolean, label text)
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT * FROM (VALUES
+    ('wrongful_exit', 2::numeric, true, 'wrongful exit rate'),
+    ('missed_poor', 2::numeric, true, 'missed poor rate'),
+    ('approval', 90::numeric, false, 'approval rate')) AS c (criterion, percent, is_maximum, label);
+END;
+COMMENT ON FUNCTION @extschema@.exit_assessment_criteria() IS
+  'The thresholds of the exit assessment, in percent of the sampled households: wrongful exits at most 2%, missed poor at most 2%, approval at least 90% (is_maximum: the rate must be at most the threshold; else at least)';
 
 CREATE TABLE @extschema@.assessment (
   id          bigserial PRIMARY KEY,
@@ -331,6 +324,7 @@ CREATE INDEX assessment_household_household_id_idx ON @extschema@.assessment_hou
 CREATE INDEX assessment_household_village_code_idx ON @extschema@.assessment_household (village_code);
 COMMENT ON TABLE @extschema@.assessment_household IS
   'The sampled households of an exit assessment, one row each, with the survey''s findings';
+COMMENT ON COLUMN @extschema@.assessment_household.assessment_id IS 'The assessment whose sample the household is in';
 COMMENT ON COLUMN @extschema@.assessment_household.sample_no IS 'Number of the household in the sample';
 COMMENT ON COLUMN @extschema@.assessment_household.village_code IS 'Village the household lives in; must lie in the assessed county';
 COMMENT ON COLUMN @extschema@.assessment_household.household_id IS
@@ -415,7 +409,7 @@ BEGIN ATOMIC
     SELECT max(c.percent) FILTER (WHERE c.criterion = 'wrongful_exit') AS wrongful_max,
            max(c.percent) FILTER (WHERE c.criterion = 'missed_poor') AS missed_max,
            max(c.percent) FILTER (WHERE c.criterion = 'approval') AS approval_min
-      FROM @extschema@.exit_assessment_criterion c
+      FROM @extschema@.exit_assessment_criteria() c
   ), judged AS (
     SELECT r.*, c.*,
            100 * @extschema@.ratio_ci_lower(r.wrongful) AS wl, 100 * @extschema@.ratio_ci_upper(r.wrongful) AS wu,
@@ -450,7 +444,7 @@ BEGIN ATOMIC
    ORDER BY j.county_code;
 END;
 COMMENT ON FUNCTION @extschema@.exit_assessment(text, date) IS
-  'The exit assessment of each county (or of one county: a code of 6 or 12 digits) by its latest survey on or before as_of: the wrongful exit, missed poor and approval rates as exact ratios of sampled households, in percent, with their 95% Wilson interval in percent, the threshold (exit_assessment_criterion: at most 2%, at most 2%, at least 90%), whether the point estimate meets it (_met) and whether the whole interval does (_met_with_interval: upper bound <= 2%, lower bound >= 90%), next to exit_check()''s poverty incidence criterion; all_met and all_met_with_interval combine the four. A rate without sampled households is 0/0 and its verdicts NULL. E.g. SELECT * FROM poverty_aid.exit_assessment(NULL, ''2020-03-31'')';
+  'The exit assessment of each county (or of one county: a code of 6 or 12 digits) by its latest survey on or before as_of: the wrongful exit, missed poor and approval rates as exact ratios of sampled households, in percent, with their 95% Wilson interval in percent, the threshold (exit_assessment_criteria(): at most 2%, at most 2%, at least 90%), whether the point estimate meets it (_met) and whether the whole interval does (_met_with_interval: upper bound <= 2%, lower bound >= 90%), next to exit_check()''s poverty incidence criterion; all_met and all_met_with_interval combine the four. A rate without sampled households is 0/0 and its verdicts NULL. E.g. SELECT * FROM poverty_aid.exit_assessment(NULL, ''2020-03-31'')';
 
 CREATE VIEW @extschema@.county_exit_assessment WITH (security_invoker) AS
 SELECT * FROM @extschema@.exit_assessment(NULL, current_date);
@@ -511,9 +505,9 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.assessment', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.assessment_household', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.assessment_id_seq', '');
 
--- ---- profile_privileges(): the assessment tables are data tables (SELECT
--- for every profile, writes for admin) and the two sample tables clerk
--- tables.  The function is patched in place rather than restated, so that
+-- ---- profile_privileges(): assessment and assessment_household are data
+-- tables (read by every profile) and clerk tables (written by clerks inside
+-- their regions).  The function is patched in place rather than restated, so that
 -- other 1.1 changes to it compose with this one; the patch fails loudly if
 -- its anchor text is missing.
 DO $profile_privileges$
@@ -526,7 +520,7 @@ BEGIN
     RAISE EXCEPTION 'profile_privileges() does not have the table lists this upgrade extends';
   END IF;
   definition := pg_catalog.replace(definition, data_anchor,
-    E'\n    ''indicator_snapshot'', ''exit_assessment_criterion'', ''assessment'', ''assessment_household''];');
+    E'\n    ''indicator_snapshot'', ''assessment'', ''assessment_household''];');
   definition := pg_catalog.replace(definition, clerk_anchor,
     E'\n    ''consumption_sale'', ''assessment'', ''assessment_household''];');
   EXECUTE definition;
