@@ -397,8 +397,9 @@ watts_trans(PG_FUNCTION_ARGS)
 				 errdetail("Row has y = %s.", float8out_internal(y)),
 				 errhint("Leave such rows out (FILTER (WHERE y > 0)) and report them separately, or use fgt.")));
 	state = measure_trans_state(fcinfo, MEASURE_WATTS, 0);
+	/* ln(z / y) as log1p((z - y) / y): accurate when y is just below z */
 	if (y < z)
-		term = w * log(z / y);
+		term = w * log1p((z - y) / y);
 	measure_add(state, w, checked_term(term, "watts"));
 	PG_RETURN_POINTER(state);
 }
