@@ -101,22 +101,33 @@ longacc_normalise(LongAcc *acc)
 	acc->limb[LONGACC_LIMBS - 1] += carry;
 }
 
-/* Add x (finite, |x| < 2^LONGACC_MAX_EXP) exactly, up to the 2^-256 grid. */
+/*
+ * Add x (finite, |x| < 2^LONGACC_MAX_EXP) exactly, up to the 2^-256 grid.
+ * x = mantissa * 2^(biased exponent - 1075), read from its IEEE 754 bits.
+ */
 static inline void
 longacc_add(LongAcc *acc, double x)
 {
-	int			exponent;
-	double		fraction;
+	uint64		bits;
+	int			biased;
 	uint64		mantissa;
 	int			offset;
 	uint128		shifted;
 	int			k;
+	uint32		low,
+				middle,
+				high;
 
 	if (x == 0)
 		return;
-	fraction = frexp(fabs(x), &exponent);
-	mantissa = (uint64) ldexp(fraction, 53);	/* exact: 53 bits */
-	offset = exponent - 53 - LONGACC_LOW;
+	memcpy(&bits, &x, sizeof(bits));
+	biased = (int) ((bits >> 52) & 0x7FF);
+	mantissa = bits & ((UINT64CONST(1) << 52) - 1);
+	if (biased == 0)
+		biased = 1;				/* subnormal: no implicit leading bit */
+	else
+		mantissa |= UINT64CONST(1) << 52;
+	offset = biased - 1075 - LONGACC_LOW;
 	if (offset < 0)
 	{
 		if (offset <= -64)
@@ -126,17 +137,20 @@ longacc_add(LongAcc *acc, double x)
 	}
 	k = offset / 32;
 	shifted = ((uint128) mantissa) << (offset % 32);
-	if (x > 0)
+	low = (uint32) shifted;
+	middle = (uint32) (shifted >> 32);
+	high = (uint32) (shifted >> 64);
+	if ((int64) bits >= 0)
 	{
-		acc->limb[k] += (int64) (uint32) shifted;
-		acc->limb[k + 1] += (int64) (uint32) (shifted >> 32);
-		acc->limb[k + 2] += (int64) (uint32) (shifted >> 64);
+		acc->limb[k] += low;
+		acc->limb[k + 1] += middle;
+		acc->limb[k + 2] += high;
 	}
 	else
 	{
-		acc->limb[k] -= (int64) (uint32) shifted;
-		acc->limb[k + 1] -= (int64) (uint32) (shifted >> 32);
-		acc->limb[k + 2] -= (int64) (uint32) (shifted >> 64);
+		acc->limb[k] -= low;
+		acc->limb[k + 1] -= middle;
+		acc->limb[k + 2] -= high;
 	}
 }
 
