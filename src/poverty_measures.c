@@ -551,7 +551,11 @@ report_bad_state(const char *what)
 			 errdetail("The state's %s is not valid.", what)));
 }
 
-/* Read one accumulator, checking that it is normalised. */
+/*
+ * Read one accumulator, checking that it is normalised.  The top limb holds
+ * the bits from 2^224 up and the sign; sums stay below 2^263 (2^63 terms
+ * below 2^200), so its magnitude is below 2^39.
+ */
 static void
 read_longacc(StringInfo buf, LongAcc *acc, bool non_negative)
 {
@@ -560,7 +564,7 @@ read_longacc(StringInfo buf, LongAcc *acc, bool non_negative)
 		int64		limb = (int64) pq_getmsgint64(buf);
 
 		if (i < LONGACC_LIMBS - 1 ? (limb < 0 || limb >= (((int64) 1) << 32))
-			: (limb <= -(((int64) 1) << 31) || limb >= (((int64) 1) << 31)))
+			: (limb <= -(((int64) 1) << 40) || limb >= (((int64) 1) << 40)))
 			report_bad_state("sum");
 		acc->limb[i] = limb;
 	}
@@ -701,7 +705,7 @@ typedef struct IncomePair
 /* magic, version, flags, p, count */
 #define GINI_HEADER_BYTES	(4 + 2 + 2 + 8 + 8)
 /* the serialised state must fit a bytea: 67,108,862 rows */
-#define GINI_MAX_PAIRS		((int64) ((MaxAllocSize - VARHDRSZ - GINI_HEADER_BYTES) / sizeof(IncomePair)))
+#define GINI_MAX_PAIRS		((int64) ((MaxAllocSize - VARHDRSZ - GINI_HEADER_BYTES - 1) / sizeof(IncomePair)))
 #define GINI_SORTED			0x0001
 
 typedef struct GiniState
