@@ -6,7 +6,7 @@
 -- a parallel plan with workers launched, a rollup of partial states and any
 -- input order.
 BEGIN;
-SELECT plan(61);
+SELECT plan(62);
 SET search_path = poverty_aid, public;
 
 -- Hand examples ---------------------------------------------------------------
@@ -119,6 +119,28 @@ SELECT throws_ok($$SELECT measure_value(overlay(fgt_partial(1, 2, 1, 1) placing 
                  '22P03', 'invalid partial state of a poverty measure', 'a state whose sum is not normalised is refused');
 SELECT throws_ok($$SELECT measure_value(overlay(fgt_partial(1, 2, 1, 1) placing '\x0009' from 7)) $$,
                  '22P03', 'invalid partial state of a poverty measure', 'a state of an unknown kind is refused');
+
+-- Every one-byte corruption of a partial state is either refused (22P03) or
+-- still a valid state: never a crash.
+CREATE FUNCTION pg_temp.corruptions() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  good bytea := (SELECT fgt_partial(y, 100, 2, w) FROM four);
+  bad bytea;
+  outcome text := '';
+BEGIN
+  FOR i IN 0 .. length(good) - 1 LOOP
+    bad := set_byte(good, i, 255 - get_byte(good, i));
+    BEGIN
+      PERFORM measure_value(bad);
+    EXCEPTION WHEN invalid_binary_representation THEN
+      NULL;
+    WHEN OTHERS THEN
+      outcome := outcome || i || ':' || SQLSTATE || ' ';
+    END;
+  END LOOP;
+  RETURN outcome;
+END $$;
+SELECT is(pg_temp.corruptions(), '', 'every flipped byte of a partial state is refused with 22P03 or read as a valid state');
 
 -- 200,000 rows: parallel = serial = rollup = any order = exact numeric SQL -----------------
 -- Incomes are quarter yuan (exact in binary), 0.25 .. 8000, with ties;
