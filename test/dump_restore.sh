@@ -46,6 +46,9 @@ INSERT INTO target (indicator, region_code, year, target_value, unit) VALUES ('c
 INSERT INTO job_run (job, as_of, finished_at, status, rows_written) VALUES ('take_snapshot', '2020-03-31', clock_timestamp(), 'succeeded', 1);
 INSERT INTO indicator_snapshot (as_of, region_code, indicator, label, numerator, denominator, value, unit, run_id)
   VALUES ('2020-03-31', NULL, 'county_exit_rate', 'County exit rate', 47, 50, 94.0, '%', 1);
+INSERT INTO assessment (county_code, assessed_on, assessor) VALUES ('653226000000', '2020-01-20', 'third party');
+INSERT INTO assessment_household (assessment_id, sample_no, village_code, household_id, wrongly_exited, missed_poor, approves)
+  VALUES (1, 1, '653226100004', 3, false, NULL, true), (1, 2, '653226100005', NULL, NULL, false, NULL);
 SQL
 ok $? "a database with rows in every table"
 

@@ -71,5 +71,21 @@ is "$(sql "$DB" "SELECT count(*) FILTER (WHERE status = 'succeeded') || ' ' || c
 is "$(sql "$DB" "SELECT count(*) = count(DISTINCT (region_code, indicator)) FROM poverty_aid.indicator_snapshot WHERE as_of = '2020-03-31'")" \
 	"t" "no duplicate snapshot rows after the second run"
 
+# The exit assessments of the sample (test/data/assessment_2020.sql checks
+# its own figures and aborts otherwise) and the income measures of 2019.
+"${PSQL_T[@]}" -d "$DB" -f "$POVERTY_AID_SRC/test/data/assessment_2020.sql" >/dev/null
+ok $? "the sample exit assessments load and check their figures"
+is "$(sql "$DB" "SELECT count(*) FILTER (WHERE all_met) || ' ' || string_agg(county_code, ',') FILTER (WHERE NOT all_met_with_interval)
+	  FROM poverty_aid.exit_assessment(NULL, '2020-03-31')")" \
+	"47 623026000000" "every exited county meets the assessment; only Luqu's approval interval straddles 90%"
+is "$(sql "$DB" "SELECT m.headcount::text = p.headcount::text AND abs(m.poverty_gap - p.gap) < 1e-12
+	  FROM poverty_aid.income_measures('653226', 2019) m,
+	       (SELECT poverty_aid.ratio_agg(CASE WHEN i.per_capita_income < l.line THEN h.members ELSE 0 END, h.members) AS headcount,
+	               (sum(h.members * greatest(0, (l.line - i.per_capita_income) / l.line)) / sum(h.members))::float8 AS gap
+	          FROM poverty_aid.household_income i JOIN poverty_aid.household h ON h.id = i.household_id
+	          JOIN poverty_aid.poverty_line l ON l.year = i.year
+	         WHERE i.year = 2019 AND h.village_code LIKE '653226%') p")" \
+	"t" "Yutian County's 2019 headcount and poverty gap from income_measures equal plain SQL"
+
 sql postgres "DROP DATABASE $DB" >/dev/null
 done_testing
