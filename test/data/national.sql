@@ -539,23 +539,35 @@ INSERT INTO poverty_aid.region_population (region_code, year, rural_population)
 -- fell back: its first period ends on 2016-12-31 and a second begins on
 -- 2018-03-01 and ends between late 2018 and mid-2020.
 
--- The exclusion constraint that keeps a household's periods from overlapping
--- and the foreign keys of the big tables are dropped for the bulk inserts
--- and added back after them, from their own catalogue definitions: one
--- index build and one validating join per constraint instead of tens of
--- millions of single-row checks.  Adding them back checks every row.
+-- The exclusion constraint that keeps a household's periods from overlapping,
+-- the foreign keys of the big tables and their indexes other than primary
+-- keys are dropped for the bulk inserts and added back after them, from
+-- their own catalogue definitions: one index build (sorted, with parallel
+-- workers for a btree) and one validating join per constraint instead of
+-- tens of millions of single-row insertions and checks.  Adding them back
+-- checks every row.  The household's own indexes come back right after its
+-- insert, for the statements that look households up.
 CREATE TEMP TABLE g_constraint ON COMMIT DROP AS
   SELECT conrelid::regclass AS tab, conname, pg_get_constraintdef(oid) AS definition
   FROM pg_constraint
   WHERE (conrelid = 'poverty_aid.household'::regclass AND contype IN ('x', 'f'))
      OR (conrelid IN ('poverty_aid.household_income'::regclass, 'poverty_aid.project_beneficiary'::regclass,
                       'poverty_aid.employment'::regclass) AND contype = 'f');
+CREATE TEMP TABLE g_index ON COMMIT DROP AS
+  SELECT i.indrelid::regclass AS tab, i.indexrelid::regclass AS index_name, pg_get_indexdef(i.indexrelid) AS definition
+  FROM pg_index i
+  WHERE i.indrelid IN ('poverty_aid.household'::regclass, 'poverty_aid.household_income'::regclass,
+                       'poverty_aid.project_beneficiary'::regclass, 'poverty_aid.employment'::regclass)
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid);
 DO $$
 DECLARE
   c record;
 BEGIN
   FOR c IN SELECT tab, conname FROM g_constraint LOOP
     EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.tab, c.conname);
+  END LOOP;
+  FOR c IN SELECT index_name FROM g_index LOOP
+    EXECUTE format('DROP INDEX %s', c.index_name);
   END LOOP;
 END
 $$;
@@ -596,6 +608,17 @@ INSERT INTO poverty_aid.household (household_no, village_code, members, register
   ) AS hh
   CROSS JOIN LATERAL (VALUES (1), (2)) AS period (n)
   WHERE period.n = 1 OR hh.i % 100 = 37;
+
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN DELETE FROM g_index WHERE tab = 'poverty_aid.household'::regclass RETURNING definition LOOP
+    EXECUTE c.definition;
+  END LOOP;
+END
+$$;
+ANALYZE poverty_aid.household;
 
 -- Per-capita income in 2019 for every household period still open in 2017 or
 -- later: exited households above the 2019 line, most of those still poor
@@ -666,24 +689,24 @@ INSERT INTO poverty_aid.pairing (helper_id, target_region_code, kind, valid_from
 -- villages (one or two helpers, from 2016 to 2018 on), four in ten of the
 -- others had a pairing that ended in 2019; 5% of the ordinary villages.
 WITH e AS (
-  SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS helpers
+  SELECT id, row_number() OVER (ORDER BY id) - 1 AS n
   FROM poverty_aid.helper WHERE kind IN ('enterprise', 'social_organisation')
 ), v AS (
-  SELECT code, poor, row_number() OVER (ORDER BY code) AS vord,
+  SELECT code, poor, row_number() OVER (ORDER BY code) AS vord, p.enterprises + p.organisations AS helpers,
          CASE WHEN poor AND pg_temp.u(code || ':paired') < 0.92 THEN 1 + (pg_temp.u(code || ':pairs') < 0.3)::integer
               WHEN NOT poor AND pg_temp.u(code || ':paired') < 0.05 THEN 1
               ELSE 0 END AS pairs,
          poor AND pg_temp.u(code || ':paired') >= 0.92 AND pg_temp.u(code || ':expired') < 0.4 AS expired
-  FROM g_village
+  FROM g_village, g_param p
 )
 INSERT INTO poverty_aid.pairing (helper_id, target_region_code, kind, valid_from, valid_to)
   SELECT e.id, v.code, 'enterprise_village'::poverty_aid.pairing_kind,
          make_date(2016 + (v.vord % 3)::integer, 1 + (v.vord % 12)::integer, 1), NULL::date
   FROM v CROSS JOIN generate_series(1, v.pairs) AS p
-  JOIN e ON e.n = (v.vord * 7 + p * 331) % e.helpers
+  JOIN e ON e.n = (v.vord * 7 + p * 331) % v.helpers
   UNION ALL
   SELECT e.id, v.code, 'enterprise_village', date '2016-06-01', date '2019-06-01'
-  FROM v JOIN e ON e.n = (v.vord * 11) % e.helpers
+  FROM v JOIN e ON e.n = (v.vord * 11) % v.helpers
   WHERE v.expired
   ORDER BY 2, 4, 1;
 
@@ -734,10 +757,10 @@ CREATE INDEX ON g_fund_id (recipient_region_code, year, source, purpose);
 ANALYZE g_fund_id;
 
 WITH e AS (
-  SELECT id, kind, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS helpers
+  SELECT id, kind, row_number() OVER (ORDER BY id) - 1 AS n
   FROM poverty_aid.helper WHERE kind IN ('enterprise', 'social_organisation')
 ), v AS (
-  SELECT code, row_number() OVER (ORDER BY code) - 1 AS n, count(*) OVER () AS villages FROM g_village WHERE poor
+  SELECT code, row_number() OVER (ORDER BY code) - 1 AS n FROM g_village WHERE poor
 )
 INSERT INTO poverty_aid.fund (source, helper_id, recipient_region_code, year, purpose, planned, allocated_on, description)
   SELECT CASE WHEN e.kind = 'enterprise' THEN 'enterprise' ELSE 'social' END::poverty_aid.fund_source,
@@ -746,9 +769,9 @@ INSERT INTO poverty_aid.fund (source, helper_id, recipient_region_code, year, pu
          (20 + floor(480 * pg_temp.h(i, 9))) * 1000,
          make_date(2016 + i % 5, 1 + (i % 3), 1 + (i % 28)),
          'donation'
-  FROM g_param, generate_series(1, donations) AS i
-  JOIN e ON e.n = (i * 13) % e.helpers
-  JOIN v ON v.n = (i * 37) % v.villages
+  FROM g_param CROSS JOIN generate_series(1, donations) AS i
+  JOIN e ON e.n = (i * 13) % (enterprises + organisations)
+  JOIN v ON v.n = (i * 37) % poor_villages
   ORDER BY i;
 
 -- Money in place: two transfers per plan, 60% of it 20 days after
@@ -776,12 +799,11 @@ INSERT INTO poverty_aid.fund_transfer (fund_id, amount, in_place_on, note)
 -- financed by the district industry plan of its county for its year; one in
 -- five of the village's households registered by the start benefits.
 WITH pv AS (
-  SELECT code, code6 || '000000' AS county_code, row_number() OVER (ORDER BY code) - 1 AS n,
-         count(*) OVER () AS villages
+  SELECT code, code6 || '000000' AS county_code, row_number() OVER (ORDER BY code) - 1 AS n
   FROM g_village WHERE poor
 ), p AS (
   SELECT i, pv.code, pv.county_code, make_date(2016 + i % 5, 1 + i % 12, 1 + i % 28) AS started_on
-  FROM g_param, generate_series(1, projects) AS i JOIN pv ON pv.n = (i * 97) % pv.villages
+  FROM g_param CROSS JOIN generate_series(1, projects) AS i JOIN pv ON pv.n = (i * 97) % poor_villages
 )
 INSERT INTO poverty_aid.project (name, region_code, fund_id, sector, started_on, completed_on, investment)
   SELECT format('%s project %s', (ARRAY['Cattle breeding', 'Greenhouse vegetables', 'Apple orchard', 'Walnut processing',
@@ -834,7 +856,7 @@ INSERT INTO poverty_aid.employment (household_id, helper_id, employer, place, em
 -- Purchases of products from the counties (consumption assistance) by
 -- districts and enterprises, 2017-2020.
 WITH b AS (
-  SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS buyers
+  SELECT id, row_number() OVER (ORDER BY id) - 1 AS n
   FROM poverty_aid.helper WHERE kind IN ('district', 'enterprise')
 )
 INSERT INTO poverty_aid.consumption_sale (region_code, helper_id, product, sold_on, amount)
@@ -842,9 +864,9 @@ INSERT INTO poverty_aid.consumption_sale (region_code, helper_id, product, sold_
          (ARRAY['beef and mutton', 'apples', 'walnuts', 'tea', 'highland barley', 'potatoes', 'honey', 'yak meat'])[1 + i % 8],
          make_date(2017 + i % 4, 1 + (i / 4) % 12, 1 + i % 28),
          round((2000 + 22000 * pg_temp.h(i, 12))::numeric, 2)
-  FROM g_param, generate_series(1, sales) AS i
+  FROM g_param CROSS JOIN generate_series(1, sales) AS i
   JOIN g_county_plan c ON c.ord = 1 + (i * 29) % 832
-  JOIN b ON b.n = (i * 17) % b.buyers
+  JOIN b ON b.n = (i * 17) % (300 + enterprises)
   ORDER BY i;
 
 -- 7. Targets of the whole register, per year -----------------------------------
@@ -857,12 +879,15 @@ INSERT INTO poverty_aid.target (indicator, region_code, year, target_value, unit
                        ('projects_started', round(p.projects * 0.19), 'projects')) AS k (indicator, value, unit)
   ORDER BY 1, 3;
 
--- 8. Constraints back -----------------------------------------------------------
+-- 8. Indexes and constraints back -----------------------------------------------------------
 
 DO $$
 DECLARE
   c record;
 BEGIN
+  FOR c IN SELECT definition FROM g_index LOOP
+    EXECUTE c.definition;
+  END LOOP;
   FOR c IN SELECT tab, conname, definition FROM g_constraint LOOP
     EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.tab, c.conname, c.definition);
   END LOOP;
@@ -908,15 +933,8 @@ BEGIN
     (SELECT count(*) FROM poverty_aid.poverty_listing c JOIN poverty_aid.poverty_listing v
        ON v.region_code BETWEEN c.region_code AND substr(c.region_code, 1, 6) || '999999' AND v.region_code <> c.region_code
       WHERE poverty_aid.region_code_level(c.region_code) = 'county' AND v.exited_on > c.exited_on) AS villages_exited_after_county,
-    (SELECT count(*) FROM poverty_aid.household) AS household_periods,
-    (SELECT count(DISTINCT household_no) FROM poverty_aid.household) AS households,
-    (SELECT sum(members) FROM poverty_aid.household h
-      WHERE NOT EXISTS (SELECT 1 FROM poverty_aid.household e
-                        WHERE e.household_no = h.household_no AND e.registered_on < h.registered_on)) AS baseline_members,
-    (SELECT count(*) FROM poverty_aid.household WHERE exited_on IS NULL OR exited_on > '2020-12-31') AS poor_2020_12_31,
-    (SELECT count(*) FROM poverty_aid.household h
-       JOIN poverty_aid.poverty_listing l ON l.region_code = substr(h.village_code, 1, 6) || '000000'
-      WHERE h.exited_on > l.exited_on AND h.registered_on < '2018-03-01') AS households_exited_after_county,
+    hh.household_periods, hh.poor_2020_12_31, hh.households_exited_after_county,
+    first.households, first.baseline_members,
     (SELECT count(*) FROM poverty_aid.household_income i JOIN poverty_aid.household h ON h.id = i.household_id
       WHERE h.exited_on <= '2019-12-31' AND i.per_capita_income <= 3218) AS exited_below_line,
     (SELECT count(*) FROM poverty_aid.fund WHERE source IN ('city_fiscal', 'district_fiscal')) AS fiscal_plans,
@@ -931,6 +949,15 @@ BEGIN
     (SELECT count(*) FROM poverty_aid.project WHERE fund_id IS NULL) AS projects_without_fund,
     (SELECT count(*) FROM poverty_aid.employment) AS jobs,
     (SELECT count(*) FROM poverty_aid.consumption_sale) AS sales
+    FROM (SELECT count(*) AS household_periods,
+                 count(*) FILTER (WHERE h.exited_on IS NULL OR h.exited_on > '2020-12-31') AS poor_2020_12_31,
+                 count(*) FILTER (WHERE h.exited_on > l.exited_on AND h.registered_on < '2018-03-01') AS households_exited_after_county
+            FROM poverty_aid.household h
+            LEFT JOIN poverty_aid.poverty_listing l ON l.region_code = substr(h.village_code, 1, 6) || '000000') AS hh,
+         -- each household once, as first registered
+         (SELECT count(*) AS households, sum(members) AS baseline_members
+            FROM (SELECT DISTINCT ON (household_no) members FROM poverty_aid.household
+                  ORDER BY household_no, registered_on) AS f) AS first
   ) AS figures;
   want := jsonb_build_object(
     'counties_by_province', '13:45,14:36,15:31,22:8,23:20,34:20,36:24,41:38,42:28,43:40,45:33,46:5,50:14,51:66,52:66,53:88,54:74,61:56,62:58,63:42,64:8,65:32',
