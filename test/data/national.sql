@@ -16,8 +16,9 @@
 -- the region tree above the villages (22 provinces, their prefectures, 832
 -- counties), the county listings and the counties' fiscal fund plans do not
 -- change with it, and every county keeps at least one poor village (so below
--- scale 0.0065 there are 832 poor villages).  Scale 0.01 loads in about a
--- minute; see docs/national-scale.md for load times and sizes.
+-- scale 0.0065 there are 832 poor villages).  Scale 0.01 loads in one to
+-- two minutes on a 2-core machine; see docs/national-scale.md for load
+-- times and sizes.
 --
 -- Deterministic: every "random" choice is a hash of a code or a row number
 -- (md5 for the small tables, hashint8extended for the big ones), so a scale
@@ -30,19 +31,21 @@
 -- in 2014 (from the official division code list, public domain, copied
 -- below).  Which 832 counties were designated is not in that list: the
 -- counties here are picked per province, in the official per-province
--- numbers, by a hash of the code among the county-level units of 2014 (counties
--- and county-level cities before city districts).  The deeply poor counties,
--- the exit batch of each county, townships, villages, households and
--- everything below are generated; names of townships and villages too.
+-- numbers, by a hash of the code among the county-level units of 2014
+-- (counties, banners and county-level cities under a prefecture first, then
+-- those directly under the province, then city districts).  The deeply poor
+-- counties, the exit batch of each county, townships, villages, households
+-- and everything below are generated; names of townships and villages too.
 --
 -- Speed: set-based INSERT ... SELECT over generate_series.  The household
--- table's exclusion constraint and the foreign keys of the big tables
--- (household, household_income, project_beneficiary, employment) are dropped
--- for the bulk insert and added back from their own catalogue definitions
--- right after it, which checks every row again (as test/data/tianjin_2020.sql
--- does for the household).  The load runs with row_security = off, as a
--- restore does: the audit trigger then records nothing, so the audit trail
--- does not get 30 million generated rows (only a superuser can load this).
+-- table's exclusion constraint, the foreign keys of the big tables
+-- (household, household_income, project_beneficiary, employment) and their
+-- indexes other than primary keys are dropped for the bulk inserts and
+-- re-created from their own catalogue definitions after them, which checks
+-- every row again (as test/data/tianjin_2020.sql does for the household's
+-- constraints).  The load runs with row_security = off, as a restore does:
+-- the audit trigger then records nothing, so the audit trail does not get
+-- 30 million generated rows (only a superuser can load this).
 
 \set ON_ERROR_STOP on
 \if :{?scale}
