@@ -1,6 +1,6 @@
 -- Monitoring after exit (issue 16): every object of sql/ext/70_monitoring.sql is
 -- new in 1.1, so this piece is that file as it stands in 1.1, statement for
--- statement; keep the two identical (test/monitoring_cron.sh compares them).
+-- statement; keep the two identical (test/monitoring_cron.sh compares the files).
 
 -- Monitoring after exit: households at risk of returning to poverty.
 --
@@ -626,6 +626,9 @@ BEGIN ATOMIC
            row_number() OVER (PARTITION BY i.household_no ORDER BY i.year DESC) AS recency
       FROM @extschema@.household_income_history i
      WHERE i.year <= extract(year FROM monitoring_candidates.as_of)
+       -- incomes of years before the first monitoring line cannot warn:
+       -- the year before it is kept for the income drop
+       AND i.year >= (SELECT min(l.year) - 1 FROM @extschema@.monitoring_line l)
   ), latest AS (
     SELECT x.*, l.line, l.warning_margin, l.income_drop_share,
            EXISTS (SELECT 1 FROM @extschema@.household h
