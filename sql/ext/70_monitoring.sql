@@ -426,11 +426,6 @@ BEGIN
       FROM @extschema@.monitoring_measure x
      WHERE x.started_on <= as_of AND (x.ended_on IS NULL OR x.ended_on >= as_of)
        AND x.monitored_household_id IN (SELECT mp.id FROM mp WHERE mp.monitored)
-  ), latest AS (
-    SELECT DISTINCT ON (i.household_no) i.household_no, i.year, i.per_capita_income
-      FROM @extschema@.household_income_history i
-     WHERE i.year <= y AND i.household_no IN (SELECT mp.household_no FROM mp WHERE mp.monitored)
-     ORDER BY i.household_no, i.year DESC
   ), mg AS (
     SELECT @extschema@.report_group(mp.village_code, by_level, scope) AS g,
            count(*) FILTER (WHERE mp.monitored) AS households,
@@ -446,7 +441,12 @@ BEGIN
            @extschema@.rate_agg(li.per_capita_income < ml.line) FILTER (WHERE mp.monitored) AS below_line
       FROM mp
       LEFT JOIN active a ON a.id = mp.id
-      LEFT JOIN latest li ON mp.monitored AND li.household_no = mp.household_no
+      -- the latest income of each monitored household (a lateral subquery:
+      -- the household number reaches the view's index scans)
+      LEFT JOIN LATERAL (SELECT i.year, i.per_capita_income
+                           FROM @extschema@.household_income_history i
+                          WHERE mp.monitored AND i.household_no = mp.household_no AND i.year <= y
+                          ORDER BY i.year DESC LIMIT 1) li ON true
       LEFT JOIN @extschema@.monitoring_line ml
         ON ml.province_code = @extschema@.region_ancestor_code(mp.village_code, 'province') AND ml.year = li.year
      GROUP BY 1
@@ -622,6 +622,9 @@ BEGIN ATOMIC
            row_number() OVER (PARTITION BY i.household_no ORDER BY i.year DESC) AS recency
       FROM @extschema@.household_income_history i
      WHERE i.year <= extract(year FROM monitoring_candidates.as_of)
+       -- incomes of years before the first monitoring line cannot warn:
+       -- the year before it is kept for the income drop
+       AND i.year >= (SELECT min(l.year) - 1 FROM @extschema@.monitoring_line l)
   ), latest AS (
     SELECT x.*, l.line, l.warning_margin, l.income_drop_share,
            EXISTS (SELECT 1 FROM @extschema@.household h
