@@ -75,6 +75,7 @@ CREATE TABLE @extschema@.monitoring_line (
 COMMENT ON TABLE @extschema@.monitoring_line IS
   'Monitoring line per province and year, set by the office: per-capita net income in yuan below which a household is at risk, and the early-warning settings of monitoring_candidates()';
 COMMENT ON COLUMN @extschema@.monitoring_line.province_code IS '12-digit code of the province';
+COMMENT ON COLUMN @extschema@.monitoring_line.year IS 'Year the line applies to (incomes of that year are compared with it)';
 COMMENT ON COLUMN @extschema@.monitoring_line.line IS 'Monitoring line: per-capita net income, yuan per person per year';
 COMMENT ON COLUMN @extschema@.monitoring_line.warning_margin IS
   'Early warning also for incomes less than this many yuan above the line (0: below the line only)';
@@ -114,6 +115,7 @@ COMMENT ON COLUMN @extschema@.monitored_household.category IS
 COMMENT ON COLUMN @extschema@.monitored_household.risk_causes IS 'Causes of the risk, one or more';
 COMMENT ON COLUMN @extschema@.monitored_household.identified_on IS 'Day the household was put on the monitoring list';
 COMMENT ON COLUMN @extschema@.monitored_household.identified_by IS 'How it was identified: own application, visit, data screening';
+COMMENT ON COLUMN @extschema@.monitored_household.note IS 'Free remarks of the county';
 COMMENT ON COLUMN @extschema@.monitored_household.eliminated_on IS
   'Day the risk was declared eliminated and the household taken off the list; NULL while monitored';
 
@@ -133,8 +135,11 @@ CREATE INDEX monitoring_measure_monitored_household_id_idx ON @extschema@.monito
 CREATE INDEX monitoring_measure_helper_id_idx ON @extschema@.monitoring_measure (helper_id);
 COMMENT ON TABLE @extschema@.monitoring_measure IS
   'Assistance measures for a monitored household; each lies inside its monitoring period (started on or after identification, started and ended on or before elimination)';
+COMMENT ON COLUMN @extschema@.monitoring_measure.monitored_household_id IS 'The monitoring period (monitored_household.id) the measure belongs to';
+COMMENT ON COLUMN @extschema@.monitoring_measure.kind IS 'Kind of measure: industry, employment, health, education, housing, social assistance, temporary relief, insurance, other';
 COMMENT ON COLUMN @extschema@.monitoring_measure.helper_id IS 'The helper (cadre, enterprise, …) that provides the measure, if any';
 COMMENT ON COLUMN @extschema@.monitoring_measure.started_on IS 'First day of the measure';
+COMMENT ON COLUMN @extschema@.monitoring_measure.note IS 'Free remarks: what the measure is';
 COMMENT ON COLUMN @extschema@.monitoring_measure.ended_on IS 'Last day of the measure; NULL while it goes on (it ends with the monitoring period at the latest)';
 
 -- monitoring_income ------------------------------------------------------
@@ -152,6 +157,8 @@ CREATE INDEX monitoring_income_village_code_idx ON @extschema@.monitoring_income
 COMMENT ON TABLE @extschema@.monitoring_income IS
   'Per-capita net income per year of rural households known by their number rather than by a poverty period: marginal households, households found by data screening, monitored households (registered households'' incomes are in household_income)';
 COMMENT ON COLUMN @extschema@.monitoring_income.household_no IS 'Household number, as in monitored_household';
+COMMENT ON COLUMN @extschema@.monitoring_income.village_code IS '12-digit code of the household''s village';
+COMMENT ON COLUMN @extschema@.monitoring_income.year IS 'Year of the income';
 COMMENT ON COLUMN @extschema@.monitoring_income.per_capita_income IS 'Per-capita net income of the year, yuan';
 
 -- monitoring_candidate ---------------------------------------------------
@@ -173,6 +180,14 @@ CREATE INDEX monitoring_candidate_village_code_idx ON @extschema@.monitoring_can
 COMMENT ON TABLE @extschema@.monitoring_candidate IS
   'Early-warning candidates recorded by record_monitoring_candidates(): the rows of monitoring_candidates(as_of) for each date the job ran';
 COMMENT ON COLUMN @extschema@.monitoring_candidate.as_of IS 'Date the candidates are as of';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.household_no IS 'Household number (archive-card number of a registered household)';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.village_code IS '12-digit code of the household''s village';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.registered IS 'Whether the household has a poverty period in the register';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.reasons IS 'Why it should be monitored: income_below_line, income_near_line, income_drop';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.income_year IS 'Year of the latest income';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.per_capita_income IS 'Latest per-capita net income, yuan';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.previous_income IS 'Income of the year before, yuan (NULL if unknown)';
+COMMENT ON COLUMN @extschema@.monitoring_candidate.line IS 'Monitoring line of the household''s province for the income year, yuan';
 COMMENT ON COLUMN @extschema@.monitoring_candidate.run_id IS 'job_run id of the run that wrote the row';
 
 -- Guards -----------------------------------------------------------------
