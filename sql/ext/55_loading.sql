@@ -368,6 +368,11 @@ BEGIN
     UPDATE pg_temp.pa_load_rows r SET parent_code = @extschema@.region_parent_code(r.code)
      WHERE r.ok AND r.parent_code IS NULL;
     INSERT INTO pg_temp.pa_load_errors
+    SELECT r.line_no, 'name', NULL, '23502',
+           format('missing value: name is required for %s (the official list names only counties and above)', r.code)
+      FROM pg_temp.pa_load_rows r
+     WHERE r.ok AND r.name IS NULL AND @extschema@.region_code_level(r.code) > 'county';
+    INSERT INTO pg_temp.pa_load_errors
     SELECT r.line_no, 'code', r."raw:code", '01000', f.fault
       FROM pg_temp.pa_load_rows r
       CROSS JOIN LATERAL (SELECT @extschema@.division_code_fault(r.code, NULL, latest_year) AS fault) f
@@ -710,13 +715,13 @@ BEGIN
     -- batch (a child may come before its parent).
     FOR lo, hi IN
       SELECT min(b.line_no), max(b.line_no)
-        FROM (SELECT r.line_no, (row_number() OVER (ORDER BY r.line_no) - 1)
-                                / CASE WHEN target = 'region' THEN n_rows + 1 ELSE greatest(batch_rows, 1) END AS batch
-                FROM pa_load_rows r WHERE r.ok) b
+        FROM (SELECT l.line_no, (row_number() OVER (ORDER BY l.line_no) - 1)
+                                / CASE WHEN target = 'region' THEN 2147483647 ELSE greatest(batch_rows, 1) END AS batch
+                FROM (SELECT DISTINCT r.line_no FROM pa_load_rows r WHERE r.ok) l) b
        GROUP BY b.batch ORDER BY 1
     LOOP
       n_loaded := n_loaded + @extschema@.load_insert_lines(
-        insert_sql, ARRAY(SELECT r.line_no FROM pa_load_rows r WHERE r.ok AND r.line_no BETWEEN lo AND hi ORDER BY 1),
+        insert_sql, ARRAY(SELECT DISTINCT r.line_no FROM pa_load_rows r WHERE r.ok AND r.line_no BETWEEN lo AND hi ORDER BY 1),
         target);
       IF n_rows > batch_rows THEN
         RAISE NOTICE '%: % of % rows inserted after % s', target, n_loaded, n_rows,
