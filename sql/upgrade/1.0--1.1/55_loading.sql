@@ -340,6 +340,11 @@ BEGIN
       FROM pg_temp.pa_load_rows r
      WHERE r.ok AND r.name IS NULL AND @extschema@.region_code_level(r.code) > 'county';
     INSERT INTO pg_temp.pa_load_errors
+    SELECT r.line_no, 'zone', NULL, '23502',
+           format('missing value: zone is required for %s, whose province has no policy zone', r.code)
+      FROM pg_temp.pa_load_rows r
+     WHERE r.ok AND r.zone IS NULL AND @extschema@.region_zone(r.code) IS NULL;
+    INSERT INTO pg_temp.pa_load_errors
     SELECT r.line_no, 'code', r."raw:code", '01000', f.fault
       FROM pg_temp.pa_load_rows r
       CROSS JOIN LATERAL (SELECT @extschema@.division_code_fault(r.code, NULL, latest_year) AS fault) f
@@ -531,7 +536,7 @@ BEGIN
       SELECT c.*, c.column_name = ANY (staged_cols) AS present
         FROM @extschema@.load_columns(target) c
        WHERE c.column_name = ANY (staged_cols) OR c.fills = ANY (staged_cols)
-          OR (target = 'region' AND c.column_name IN ('name', 'parent_code'))
+          OR (target = 'region' AND c.column_name IN ('name', 'parent_code', 'zone'))
           OR (target IN ('household', 'poverty_listing') AND c.column_name = 'exited_on')
     LOOP
       typed_names := typed_names || col.column_name;
