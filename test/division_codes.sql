@@ -5,7 +5,7 @@
 BEGIN;
 SELECT plan(34);
 SET search_path = poverty_aid, public;
-SET client_min_messages = warning;
+SET client_min_messages = error;
 
 -- The list ---------------------------------------------------------------------------------
 SELECT is((SELECT count(*)::int FROM division_code WHERE status <> 'grouping'), 6823, 'the list has its 6,823 rows');

@@ -5,7 +5,7 @@
 BEGIN;
 SELECT plan(46);
 SET search_path = poverty_aid, public;
-SET client_min_messages = warning;
+SET client_min_messages = error;
 
 -- errs(target, csv): the error rows of a load as "line column sqlstate".
 CREATE FUNCTION pg_temp.errs(target text, csv text, only_valid boolean DEFAULT false) RETURNS text[]
