@@ -158,36 +158,37 @@ $$;
 COMMENT ON FUNCTION @extschema@.create_staging_table(text, text) IS
   'Creates (anew) a temporary table <target>_staging with a text column for every column a file for the target may have and line_no numbering the rows as lines of a file with a header; fill it with \copy ... (columns of the file) FROM ''file.csv'' WITH (FORMAT csv, HEADER, ENCODING ''GB18030'') and load it with load_staged()';
 
--- Narrow an INSERT that failed down to its bad rows by bisection: each probe
--- is one subtransaction, so a batch with k bad rows costs about 2k log2(n)
--- probes, not one per row.
-CREATE FUNCTION @extschema@.load_insert_lines(insert_sql text, lines integer[], target text)
-  RETURNS integer
+-- Insert the staged lines lo..hi; when the INSERT fails, narrow the failure
+-- down to its rows by bisection: each probe is one subtransaction, so k bad
+-- rows among n cost about 2k log2(n) probes, not one per row.
+CREATE FUNCTION @extschema@.load_insert_lines(insert_sql text, lo integer, hi integer, target text)
+  RETURNS bigint
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
 $$
 DECLARE
-  half integer := cardinality(lines) / 2;
+  lines integer[];
+  half integer;
   st text;
   msg text;
   det text;
   con text;
   col text;
-  inserted integer;
+  inserted bigint;
 BEGIN
-  IF cardinality(lines) = 0 THEN
-    RETURN 0;
-  END IF;
   BEGIN
-    EXECUTE insert_sql USING lines;
+    EXECUTE insert_sql USING lo, hi;
     GET DIAGNOSTICS inserted = ROW_COUNT;
     RETURN inserted;
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL,
                             con = CONSTRAINT_NAME, col = COLUMN_NAME;
   END;
+  lines := ARRAY(SELECT DISTINCT r.line_no FROM pg_temp.pa_load_rows r
+                  WHERE r.ok AND r.line_no BETWEEN lo AND hi ORDER BY 1);
   IF cardinality(lines) > 1 THEN
-    RETURN @extschema@.load_insert_lines(insert_sql, lines[1:half], target)
-         + @extschema@.load_insert_lines(insert_sql, lines[half + 1:], target);
+    half := cardinality(lines) / 2;
+    RETURN @extschema@.load_insert_lines(insert_sql, lines[1], lines[half], target)
+         + @extschema@.load_insert_lines(insert_sql, lines[half + 1], lines[cardinality(lines)], target);
   END IF;
   IF col = '' AND con <> '' THEN
     SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) INTO col
@@ -196,12 +197,12 @@ BEGIN
      WHERE c.conname = con AND c.conrelid = format('@extschema@.%I', target)::regclass;
   END IF;
   INSERT INTO pg_temp.pa_load_errors VALUES
-    (lines[1], NULLIF(col, ''), NULL, st, msg || CASE WHEN det <> '' THEN ': ' || det ELSE '' END);
+    (lo, NULLIF(col, ''), NULL, st, msg || CASE WHEN det <> '' THEN ': ' || det ELSE '' END);
   RETURN 0;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.load_insert_lines(text, integer[], text) IS
-  'Loader internals: runs an INSERT of staged lines and, when it fails, narrows the failure down to single lines by bisection, recording their errors; returns the rows inserted';
+COMMENT ON FUNCTION @extschema@.load_insert_lines(text, integer, integer, text) IS
+  'Loader internals: runs the INSERT of the staged lines lo..hi and, when it fails, narrows the failure down to single lines by bisection, recording their errors; returns the rows inserted';
 
 -- The row checks the table's constraints make, evaluated on the staged
 -- rows.  Each statement checks every row at once; a statement that raises
@@ -215,53 +216,82 @@ DECLARE
   con record;
   staged text[];
   key_list text;
+  checks text[] := '{}';
+  check_sql text;
 BEGIN
   SELECT array_agg(a.attname::text) INTO staged
     FROM pg_attribute a WHERE a.attrelid = 'pg_temp.pa_load_rows'::regclass AND a.attnum > 0 AND NOT a.attisdropped;
+  -- Every CHECK in one pass: (condition) IS FALSE, as the table sees it
+  -- (NULL passes).  The staged table's columns have the target's names.
   FOR con IN
-    SELECT c.conname, c.contype, pg_get_constraintdef(c.oid) AS def,
-           array_agg(a.attname::text ORDER BY a.attnum) AS cols
+    SELECT c.conname, pg_get_constraintdef(c.oid) AS def, array_agg(a.attname::text ORDER BY a.attnum) AS cols
       FROM pg_constraint c
       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
-     WHERE c.conrelid = tab AND c.contype IN ('c', 'u', 'p')
-     GROUP BY c.oid, c.conname, c.contype
+     WHERE c.conrelid = tab AND c.contype = 'c'
+     GROUP BY c.oid, c.conname
      ORDER BY c.conname
   LOOP
     CONTINUE WHEN NOT con.cols <@ staged;
-    key_list := (SELECT string_agg(format('r.%I', c), ', ') FROM unnest(con.cols) c);
+    checks := checks || format('(%s IS FALSE, %L, %s, %L)',
+                               substring(con.def FROM '^CHECK (.*)$'), array_to_string(con.cols, ', '),
+                               CASE WHEN cardinality(con.cols) = 1 THEN format('t.%I', 'raw:' || con.cols[1]) ELSE 'NULL' END,
+                               format('the row violates %s: %s', con.conname, con.def));
+  END LOOP;
+  IF cardinality(checks) > 0 THEN
+    check_sql := format('INSERT INTO pg_temp.pa_load_errors '
+                        'SELECT t.line_no, x.cols, x.raw, ''23514'', x.msg '
+                        '  FROM pg_temp.pa_load_rows AS t, '
+                        '       LATERAL (VALUES %s) AS x(bad, cols, raw, msg) '
+                        ' WHERE t.ok AND x.bad', array_to_string(checks, ', '));
     BEGIN
-      IF con.contype = 'c' THEN
-        EXECUTE format(
-          'INSERT INTO pg_temp.pa_load_errors '
-          'SELECT r.line_no, %1$L, %2$s, ''23514'', %3$L FROM pg_temp.pa_load_rows r '
-          ' WHERE r.ok AND NOT coalesce((SELECT %4$s FROM (SELECT r.*) AS %5$I), true)',
-          array_to_string(con.cols, ', '),
-          CASE WHEN cardinality(con.cols) = 1 THEN format('r.%I', 'raw:' || con.cols[1]) ELSE 'NULL' END,
-          format('the row violates %s: %s', con.conname, con.def),
-          substring(con.def FROM '^CHECK (.*)$'), target);
-      ELSIF has_table_privilege(tab, 'SELECT')
-            AND NOT EXISTS (SELECT 1 FROM unnest(con.cols) c WHERE NOT has_column_privilege(tab, c, 'SELECT')) THEN
-        -- a key twice in the file, or already in the register (keys the
-        -- caller may not read are left to the INSERT)
-        EXECUTE format(
-          'INSERT INTO pg_temp.pa_load_errors '
-          'SELECT r.line_no, %1$L, %2$s, ''23505'', '
-          '       CASE WHEN r.first_line < r.line_no '
-          '            THEN pg_catalog.format(''duplicate key: (%1$s) = (%%s) is also on line %%s'', pg_catalog.concat_ws('', '', %3$s), r.first_line) '
-          '            ELSE pg_catalog.format(''duplicate key: (%1$s) = (%%s) is already in the register'', pg_catalog.concat_ws('', '', %3$s)) END '
-          '  FROM (SELECT r.*, min(r.line_no) OVER (PARTITION BY %3$s) AS first_line FROM pg_temp.pa_load_rows r '
-          '         WHERE r.ok AND %6$s) r '
-          ' WHERE r.first_line < r.line_no '
-          '    OR EXISTS (SELECT 1 FROM @extschema@.%4$I t WHERE %5$s)',
-          array_to_string(con.cols, ', '),
-          CASE WHEN cardinality(con.cols) = 1 THEN format('r.%I', 'raw:' || con.cols[1]) ELSE 'NULL' END,
-          key_list, target,
-          (SELECT string_agg(format('t.%1$I = r.%1$I', c), ' AND ') FROM unnest(con.cols) c),
-          (SELECT string_agg(format('r.%I IS NOT NULL', c), ' AND ') FROM unnest(con.cols) c));
-      END IF;
+      EXECUTE check_sql;
     EXCEPTION WHEN OTHERS THEN
-      NULL;	-- the INSERT will find these rows
+      -- A CHECK that reports by raising (resident_id_check): one statement
+      -- per constraint, and the INSERT finds the rows of one that raises.
+      FOR i IN 1 .. cardinality(checks) LOOP
+        BEGIN
+          EXECUTE format('INSERT INTO pg_temp.pa_load_errors '
+                         'SELECT t.line_no, x.cols, x.raw, ''23514'', x.msg '
+                         '  FROM pg_temp.pa_load_rows AS t, LATERAL (VALUES %s) AS x(bad, cols, raw, msg) '
+                         ' WHERE t.ok AND x.bad', checks[i]);
+        EXCEPTION WHEN OTHERS THEN
+          NULL;
+        END;
+      END LOOP;
     END;
+  END IF;
+  UPDATE pg_temp.pa_load_rows r SET ok = false
+   WHERE r.ok AND r.line_no IN (SELECT e.line FROM pg_temp.pa_load_errors e WHERE e.sqlstate NOT LIKE '01%');
+
+  -- Primary keys and unique constraints: a key twice in the file, or
+  -- already in the register (keys the caller may not read are left to the
+  -- INSERT).
+  FOR con IN
+    SELECT c.conname, array_agg(a.attname::text ORDER BY a.attnum) AS cols
+      FROM pg_constraint c
+      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+     WHERE c.conrelid = tab AND c.contype IN ('u', 'p')
+     GROUP BY c.oid, c.conname
+     ORDER BY c.conname
+  LOOP
+    CONTINUE WHEN NOT con.cols <@ staged OR NOT has_table_privilege(tab, 'SELECT')
+               OR EXISTS (SELECT 1 FROM unnest(con.cols) c WHERE NOT has_column_privilege(tab, c, 'SELECT'));
+    key_list := (SELECT string_agg(format('r.%I', c), ', ') FROM unnest(con.cols) c);
+    EXECUTE format(
+      'INSERT INTO pg_temp.pa_load_errors '
+      'SELECT r.line_no, %1$L, %2$s, ''23505'', '
+      '       CASE WHEN r.first_line < r.line_no '
+      '            THEN pg_catalog.format(''duplicate key: (%1$s) = (%%s) is also on line %%s'', pg_catalog.concat_ws('', '', %3$s), r.first_line) '
+      '            ELSE pg_catalog.format(''duplicate key: (%1$s) = (%%s) is already in the register'', pg_catalog.concat_ws('', '', %3$s)) END '
+      '  FROM (SELECT r.*, min(r.line_no) OVER (PARTITION BY %3$s) AS first_line FROM pg_temp.pa_load_rows r '
+      '         WHERE r.ok AND %6$s) r '
+      ' WHERE r.first_line < r.line_no '
+      '    OR EXISTS (SELECT 1 FROM @extschema@.%4$I t WHERE %5$s)',
+      array_to_string(con.cols, ', '),
+      CASE WHEN cardinality(con.cols) = 1 THEN format('r.%I', 'raw:' || con.cols[1]) ELSE 'NULL' END,
+      key_list, target,
+      (SELECT string_agg(format('t.%1$I = r.%1$I', c), ' AND ') FROM unnest(con.cols) c),
+      (SELECT string_agg(format('r.%I IS NOT NULL', c), ' AND ') FROM unnest(con.cols) c));
     UPDATE pg_temp.pa_load_rows r SET ok = false
      WHERE r.ok AND r.line_no IN (SELECT e.line FROM pg_temp.pa_load_errors e WHERE e.sqlstate NOT LIKE '01%');
   END LOOP;
@@ -712,10 +742,13 @@ BEGIN
     END IF;
 
     insert_sql := format(
-      'INSERT INTO @extschema@.%I (%s) SELECT %s FROM pg_temp.pa_load_rows r WHERE r.ok AND r.line_no = ANY ($1)%s',
+      'INSERT INTO @extschema@.%I (%s) SELECT %s FROM pg_temp.pa_load_rows r WHERE r.ok AND r.line_no BETWEEN $1 AND $2%s',
       target, (SELECT string_agg(quote_ident(c), ', ') FROM unnest(insert_cols) c),
       array_to_string(insert_exprs, ', '),
       CASE WHEN target = 'region' THEN ' ORDER BY @extschema@.region_code_level(r.code), r.code' ELSE '' END);
+    IF n_rows > batch_rows THEN
+      CREATE INDEX ON pa_load_rows USING brin (line_no);	-- the rows are in line order
+    END IF;
     -- Batches in file order with a progress notice; a region file is one
     -- batch (a child may come before its parent).
     FOR lo, hi IN
@@ -725,9 +758,7 @@ BEGIN
                 FROM (SELECT DISTINCT r.line_no FROM pa_load_rows r WHERE r.ok) l) b
        GROUP BY b.batch ORDER BY 1
     LOOP
-      n_loaded := n_loaded + @extschema@.load_insert_lines(
-        insert_sql, ARRAY(SELECT DISTINCT r.line_no FROM pa_load_rows r WHERE r.ok AND r.line_no BETWEEN lo AND hi ORDER BY 1),
-        target);
+      n_loaded := n_loaded + @extschema@.load_insert_lines(insert_sql, lo, hi, target);
       IF n_rows > batch_rows THEN
         RAISE NOTICE '%: % of % rows inserted after % s', target, n_loaded, n_rows,
           round(extract(epoch FROM clock_timestamp() - started)::numeric, 1);
