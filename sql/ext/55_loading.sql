@@ -147,7 +147,9 @@ BEGIN
             DETAIL = format('Target %L is not one of %s.', target,
                             (SELECT string_agg(t.target, ', ' ORDER BY t.load_order) FROM @extschema@.load_targets() t));
   END IF;
-  EXECUTE format('DROP TABLE IF EXISTS pg_temp.%I', staging);
+  IF to_regclass(format('pg_temp.%I', staging)) IS NOT NULL THEN
+    EXECUTE format('DROP TABLE pg_temp.%I', staging);
+  END IF;
   EXECUTE format('CREATE TEMP TABLE %I (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), %s)',
                  staging,
                  (SELECT string_agg(format('%I text', c.column_name), ', ')
@@ -563,8 +565,13 @@ BEGIN
   -- Superusers and admins load into every region; clerks into theirs.
   scope_literal := CASE WHEN (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user) THEN 'NULL::text[]'
                         ELSE quote_nullable(@extschema@.region_write_scope(current_user)) || '::text[]' END;
-  CREATE TEMP TABLE IF NOT EXISTS pa_load_errors (line integer, column_name text, value text, sqlstate text, message text);
-  CREATE TEMP TABLE IF NOT EXISTS pa_load_ids (target text, file_id bigint, id bigint, PRIMARY KEY (target, file_id));
+  IF to_regclass('pg_temp.pa_load_errors') IS NULL THEN
+    CREATE TEMP TABLE pa_load_errors (line integer, column_name text, value text, sqlstate text, message text) ON COMMIT DROP;
+  END IF;
+  IF to_regclass('pg_temp.pa_load_ids') IS NULL THEN
+    -- the ids files gave, for the files after them in this transaction
+    CREATE TEMP TABLE pa_load_ids (target text, file_id bigint, id bigint, PRIMARY KEY (target, file_id)) ON COMMIT DROP;
+  END IF;
   -- Rows load_csv() could not parse are already reported (and counted).
   SELECT count(DISTINCT e.line) INTO n_unparsed FROM pa_load_errors e WHERE e.line > 1;
 
@@ -662,9 +669,11 @@ BEGIN
       END IF;
     END LOOP;
 
-    DROP TABLE IF EXISTS pa_load_rows;
+    IF to_regclass('pg_temp.pa_load_rows') IS NOT NULL THEN
+      DROP TABLE pa_load_rows;
+    END IF;
     EXECUTE format(
-      'CREATE TEMP TABLE pa_load_rows AS '
+      'CREATE TEMP TABLE pa_load_rows ON COMMIT DROP AS '
       'SELECT f.*, f.faults = ''{}'' AS ok FROM ('
       'SELECT s.pa_line::integer AS line_no, %1$s, %2$s, '
       '       pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(%3$s)) AS faults '
@@ -795,7 +804,9 @@ BEGIN
   RETURN QUERY SELECT e.line, e.column_name, e.value, e.sqlstate, e.message
                  FROM pa_load_errors e ORDER BY 1, 2, 5;
   DROP TABLE pa_load_errors;
-  DROP TABLE IF EXISTS pa_load_rows;
+  IF to_regclass('pg_temp.pa_load_rows') IS NOT NULL THEN
+    DROP TABLE pa_load_rows;
+  END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.load_staged(text, regclass, boolean, integer) IS
@@ -819,11 +830,12 @@ BEGIN
                             (SELECT string_agg(t.target, ', ' ORDER BY t.load_order) FROM @extschema@.load_targets() t));
   END IF;
   known := ARRAY(SELECT c.column_name FROM @extschema@.load_columns(target) c);
-  DROP TABLE IF EXISTS pa_load_errors;
-  CREATE TEMP TABLE pa_load_errors (line integer, column_name text, value text, sqlstate text, message text);
-  DROP TABLE IF EXISTS pa_load_records;
+  IF to_regclass('pg_temp.pa_load_errors') IS NOT NULL THEN
+    DROP TABLE pa_load_errors;
+  END IF;
+  CREATE TEMP TABLE pa_load_errors (line integer, column_name text, value text, sqlstate text, message text) ON COMMIT DROP;
   -- A byte-order mark (Excel's UTF-8 export) is not part of the first name.
-  CREATE TEMP TABLE pa_load_records AS
+  CREATE TEMP TABLE pa_load_records ON COMMIT DROP AS
     SELECT r.line_no, r.fields, r.error FROM @extschema@.csv_records(ltrim(csv, chr(65279))) r;
   SELECT r.line_no, r.fields, r.error INTO header FROM pa_load_records r ORDER BY r.line_no LIMIT 1;
   names := '{}';
@@ -852,8 +864,7 @@ BEGIN
       FROM pa_load_records r
      WHERE r.line_no > header.line_no AND (r.error IS NOT NULL OR cardinality(r.fields) <> cardinality(header.fields));
   END IF;
-  DROP TABLE IF EXISTS pa_load_csv_staging;
-  EXECUTE format('CREATE TEMP TABLE pa_load_csv_staging (line_no integer%s)',
+  EXECUTE format('CREATE TEMP TABLE pa_load_csv_staging (line_no integer%s) ON COMMIT DROP',
                  (SELECT string_agg(format(', %I text', c), '') FROM unnest(names) c));
   IF header.line_no IS NOT NULL AND header.error IS NULL THEN
     EXECUTE format('INSERT INTO pa_load_csv_staging SELECT r.line_no%s FROM pa_load_records r '
