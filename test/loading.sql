@@ -3,7 +3,7 @@
 -- year; defaults counted; ids of one file translated in the next; the
 -- staged path with a progress notice; byte-order mark and CRLF.
 BEGIN;
-SELECT plan(46);
+SELECT plan(47);
 SET search_path = poverty_aid, public;
 SET client_min_messages = error;
 
@@ -118,6 +118,8 @@ SELECT is(pg_temp.errs('household', E'household_no,village_code,members,register
 SELECT is(pg_temp.errs('household', E'household_no,village_code,members,registered_on\nC-1,621027100002,2,2020-01-01\nC-2,653226100201,2,2020-01-01\n', true),
   ARRAY['3 village_code 42501'], '... or, with only_valid, the valid rows');
 SELECT is((SELECT count(*)::int FROM household WHERE household_no LIKE 'C-%'), 1, '... which are loaded');
+SELECT throws_ok($$SELECT * FROM load_csv('region', E'code,name\n621027100,城关镇\n')$$, '42501', 'permission denied for table region',
+  'a clerk may not load a table she may not write (regions), as she may not INSERT into it');
 RESET ROLE;
 
 -- The staged path: any size, set-based, with progress --------------------------------------

@@ -562,6 +562,11 @@ BEGIN
                             (SELECT string_agg(t.target, ', ' ORDER BY t.load_order) FROM @extschema@.load_targets() t));
   END IF;
   tab := format('@extschema@.%I', target)::regclass;
+  IF NOT has_table_privilege(tab, 'INSERT') THEN
+    RAISE EXCEPTION 'permission denied for table %', target
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = format('Loading a %s file inserts into poverty_aid.%s, which you may not write.', target, target);
+  END IF;
   -- Superusers and admins load into every region; clerks into theirs.
   scope_literal := CASE WHEN (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user) THEN 'NULL::text[]'
                         ELSE quote_nullable(@extschema@.region_write_scope(current_user)) || '::text[]' END;
