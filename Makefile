@@ -37,15 +37,25 @@ PG_CONFIG  ?= pg_config
 PGXS       := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(EXTENSION)--$(EXTVERSION).sql: $(EXT_SOURCES) $(EXTENSION).control
+# The official division code list (reference data, sql/data/README.md) ends
+# the install script and every upgrade script as one call of
+# division_code_reload(), so each version ships the list it was built with.
+DIVISION_CODES = sql/data/division_codes.csv
+DIVISION_CODES_SQL = ( echo; echo "-- ---- $(DIVISION_CODES)"; \
+	  echo 'SELECT @extschema@.division_code_reload($$division_codes$$'; \
+	  sed '1s/^\xEF\xBB\xBF//' $(DIVISION_CODES); echo '$$division_codes$$);' )
+
+$(EXTENSION)--$(EXTVERSION).sql: $(EXT_SOURCES) $(DIVISION_CODES) $(EXTENSION).control
 	( echo "-- $(EXTENSION) $(EXTVERSION): generated from sql/ext/*.sql by the Makefile; edit those."; \
 	  printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
-	  for f in $(EXT_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@
+	  for f in $(EXT_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done; \
+	  $(DIVISION_CODES_SQL) ) > $@
 
-$(EXTENSION)--%.sql: sql/upgrade/%/*.sql $(EXTENSION).control
+$(EXTENSION)--%.sql: sql/upgrade/%/*.sql $(DIVISION_CODES) $(EXTENSION).control
 	( echo "-- $(EXTENSION) $*: upgrade script generated from sql/upgrade/$*/*.sql by the Makefile; edit those."; \
 	  printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
-	  for f in $(sort $(wildcard sql/upgrade/$*/*.sql)); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@
+	  for f in $(sort $(wildcard sql/upgrade/$*/*.sql)); do echo; echo "-- ---- $$f"; cat $$f; done; \
+	  $(DIVISION_CODES_SQL) ) > $@
 
 # PGXS knows no header dependencies: rebuild every object when a header changes.
 $(OBJS): $(wildcard src/*.h)

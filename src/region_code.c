@@ -10,7 +10,9 @@
  * township PPCCDDTTT000 and a village uses all twelve digits.  Once a part
  * is zero every later part must be zero too, so each code names exactly one
  * place in the tree and its parent is the code with its last non-zero part
- * cleared.
+ * cleared.  The one exception are Hainan's county codes of 1988-2001
+ * (4600xx), counties directly under the province with a zero prefecture
+ * part; their parent is the province.
  *
  *-------------------------------------------------------------------------
  */
@@ -89,6 +91,10 @@ code_fault(const char *text, int len, char *out, int *level)
 				zero = false;
 		if (!zero)
 		{
+			/* Hainan's county codes of 1988-2001 (4600xx): see region_code.h */
+			if (i == REGION_COUNTY && *level == REGION_PROVINCE &&
+				memcmp(out, REGION_COUNTIES_UNDER_PROVINCE, 2) == 0)
+				*level = REGION_PREFECTURE;
 			if (*level != i - 1)
 				return psprintf("Code \"%s\" has a non-zero %s part under a zero %s part.",
 								out, level_names[i], level_names[i - 1]);
@@ -98,6 +104,16 @@ code_fault(const char *text, int len, char *out, int *level)
 	if (*level < 0)
 		return psprintf("Code \"%s\" has a zero province part.", out);
 	return NULL;
+}
+
+/*
+ * The fault of a code given as 6, 9 or 12 digits (the errdetail that
+ * region_code_parse would report), or NULL when it is valid; never raises.
+ */
+char *
+region_code_fault(const char *text, int len, char *out, int *level)
+{
+	return code_fault(text, len, out, level);
 }
 
 /*
@@ -173,8 +189,9 @@ pa_region_code_level(PG_FUNCTION_ARGS)
 
 /*
  * region_code_is_valid(text) returns boolean
- *		Whether a text is a valid 12-digit code, without raising an error;
- *		for filtering staged rows.
+ *		Whether a text is a valid code given as 6, 9 or 12 digits (exactly
+ *		the codes region_code() accepts), without raising an error; for
+ *		filtering staged rows.
  */
 PG_FUNCTION_INFO_V1(pa_region_code_is_valid);
 Datum
@@ -184,8 +201,7 @@ pa_region_code_is_valid(PG_FUNCTION_ARGS)
 	char		code[REGION_CODE_LEN + 1];
 	int			level;
 
-	PG_RETURN_BOOL(VARSIZE_ANY_EXHDR(arg) == REGION_CODE_LEN &&
-				   code_fault(VARDATA_ANY(arg), REGION_CODE_LEN, code, &level) == NULL);
+	PG_RETURN_BOOL(code_fault(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), code, &level) == NULL);
 }
 
 /*

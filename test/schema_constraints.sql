@@ -48,8 +48,8 @@ DO $$ BEGIN PERFORM setval(s, 100) FROM unnest(ARRAY['household_id_seq', 'helper
 -- region
 SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('65322x000000', 'x')$$,
   '22023', 'region', 'region: non-digit code');
-SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('653225', '策勒县')$$,
-  '23514', 'region', 'region: 6-digit code is not stored');
+SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('653299', 'x')$$,
+  '22023', 'region', 'region: a county code that is not in the official list');
 SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('650026000000', 'x')$$,
   '22023', 'region', 'region: county part under a zero prefecture part');
 SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name, parent_code) VALUES ('653225000000', '策勒县', '650000000000')$$,
@@ -62,8 +62,8 @@ SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('6532260
   '23505', 'region', 'region: duplicate code');
 SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('653225000000', '  ')$$,
   '23514', 'region', 'region: empty name');
-SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('653225000000', NULL)$$,
-  '23502', 'region', 'region: missing name');
+SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name) VALUES ('653226100202', NULL)$$,
+  '23502', 'region', 'region: missing name (of a village, which the official list does not name)');
 SELECT * FROM pg_temp.rejects($$INSERT INTO region (code, name, level) VALUES ('653225000000', 'x', 'village')$$,
   '428C9', 'region', 'region: level cannot be set by hand');
 SELECT * FROM pg_temp.rejects($$DELETE FROM region WHERE code = '653226100201'$$,

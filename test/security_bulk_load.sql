@@ -75,7 +75,7 @@ SELECT results_eq($$SELECT line, sqlstate FROM poverty_aid.load_csv('fund_transf
   $$VALUES (2, '22P04')$$, 'an unterminated quote is reported on the line where it opens');
 SELECT results_eq($$SELECT line, column_name, sqlstate FROM poverty_aid.load_csv('fund_transfer', E'fund_id,amount,in_place_on,note\n900001,1,2020-03-01,"two\nlines"\n900001,x,2020-03-02,\n')$$,
   $$VALUES (4, 'amount', '22P02')$$, 'line numbers count the lines inside quoted fields');
-SELECT throws_ok($$SELECT * FROM poverty_aid.load_csv('region', 'code,name')$$, '22023', 'invalid load target', 'an unknown target is an error');
+SELECT throws_ok($$SELECT * FROM poverty_aid.load_csv('job_run', 'job')$$, '22023', 'invalid load target', 'an unknown target is an error');
 
 -- Only the valid rows, when asked ------------------------------------------------------------
 SELECT results_eq($$SELECT line, column_name FROM poverty_aid.load_csv('household', E'household_no,village_code,members,registered_on\nHA-30,621027100001,3,2020-01-05\nHA-31,621027100001,0,2020-01-05\nHA-32,621027100002,1,2020-01-05\n', only_valid => true)$$,

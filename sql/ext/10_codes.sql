@@ -25,7 +25,7 @@ CREATE FUNCTION @extschema@.region_code_is_valid(code text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'pa_region_code_is_valid'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.region_code_is_valid(text) IS
-  'Whether a text is a valid 12-digit division code (no error is raised)';
+  'Whether a text is a valid division code of 6, 9 or 12 digits, i.e. one region_code() accepts (no error is raised)';
 
 CREATE FUNCTION @extschema@.region_code_level_text(code text) RETURNS text
   AS 'MODULE_PATHNAME', 'pa_region_code_level'
