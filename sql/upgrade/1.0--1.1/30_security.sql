@@ -101,7 +101,7 @@ BEGIN ATOMIC
            r.zone, u.listed_on, u.exited_on,
            u.exited_on IS NOT NULL AND u.exited_on <= exit_check.as_of AS exited, u.deep_poverty,
            coalesce(pp.poor, 0) AS poor_current, pq.population,
-           CASE r.zone WHEN 'west' THEN 3 ELSE 2 END::numeric AS threshold
+           @extschema@.exit_threshold_percent(r.zone) AS threshold
       FROM units u
       JOIN @extschema@.region r ON r.code = u.region_code
       LEFT JOIN unit_poor pp ON pp.code = u.region_code
@@ -261,7 +261,7 @@ BEGIN ATOMIC
          p.baseline::bigint, p.poor::bigint, p.reduction, p.population::bigint, p.incidence,
          p.high > 0,
          CASE WHEN p.population > 0
-              THEN 100 * p.poor < CASE c.zone WHEN 'west' THEN 3 ELSE 2 END * p.population END,
+              THEN 100 * p.poor < @extschema@.exit_threshold_percent(c.zone) * p.population END,
          pr.code IS NOT NULL, coalesce(pr.by_enterprise, false), coalesce(pr.pairings, 0),
          p.planned, p.in_place, p.in_place_rate, p.jobs::bigint, p.sales, p.projects::bigint
     FROM p
@@ -464,7 +464,7 @@ BEGIN
       JOIN pop p ON p.region_code = l.region_code
       LEFT JOIN vil v ON v.village_code = l.region_code
      WHERE l.lvl = 'village' AND (l.exited_on IS NULL OR l.exited_on > as_of)
-       AND p.rural_population > 0 AND 10 * coalesce(v.poor, 0) > p.rural_population
+       AND p.rural_population > 0 AND 100 * coalesce(v.poor, 0) > @extschema@.high_incidence_percent() * p.rural_population
   ), covg AS (
     SELECT @extschema@.report_group(l.region_code, by_level, scope) AS g,
            @extschema@.coverage(l.region_code::bigint, pr.code IS NOT NULL) AS coverage
