@@ -35,6 +35,8 @@ COMMENT ON TABLE @extschema@.division_code IS
 COMMENT ON COLUMN @extschema@.division_code.code IS '6-digit code; the 12-digit region code is it followed by six zeros';
 COMMENT ON COLUMN @extschema@.division_code.first_year IS 'First year in use (the list is as of 31 December of each year)';
 COMMENT ON COLUMN @extschema@.division_code.end_year IS 'Year it was changed or retired (exclusive); NULL while in use';
+COMMENT ON COLUMN @extschema@.division_code.level IS 'province (省级), prefecture (地级) or county (县级)';
+COMMENT ON COLUMN @extschema@.division_code.province_name IS 'Province the unit belongs to (its own name for a province)';
 COMMENT ON COLUMN @extschema@.division_code.status IS
   'in_use; retired (its area went to the successors); renamed (the same code continues under a new name); grouping (a parent code used in 12-digit codes that is not a unit of its own: 市辖区, 县, 省直辖县级行政区划 and the like)';
 COMMENT ON COLUMN @extschema@.division_code.prefecture_name IS 'Prefecture the unit belongs to; 直辖 for a county directly under its province; NULL for a province';

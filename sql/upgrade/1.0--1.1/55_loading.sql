@@ -3,7 +3,12 @@
 -- signature and result; it is replaced by the set-based loader.  The load
 -- log gains the defaults each load took; earlier loads record none.
 
-ALTER TABLE @extschema@.bulk_load ADD COLUMN defaulted jsonb NOT NULL DEFAULT '{}';
+-- Added without a default, then filled: a column added with a default keeps
+-- it as the rows' "missing value", which a fresh install does not have.
+ALTER TABLE @extschema@.bulk_load ADD COLUMN defaulted jsonb;
+ALTER TABLE @extschema@.bulk_load ALTER COLUMN defaulted SET DEFAULT '{}';
+UPDATE @extschema@.bulk_load SET defaulted = '{}';
+ALTER TABLE @extschema@.bulk_load ALTER COLUMN defaulted SET NOT NULL;
 COMMENT ON TABLE @extschema@.bulk_load IS
   'Log of load_csv() and load_staged() calls: who loaded which kind of file, how many rows were loaded and rejected (the rows themselves are in the target table and the audit log)';
 COMMENT ON COLUMN @extschema@.bulk_load.target IS 'The register table loaded (see load_targets())';
