@@ -62,7 +62,7 @@
 #include "utils/memutils.h"
 
 #include "coverage.h"
-#include "money.h"
+#include "exact_decimal.h"
 #include "ratio.h"
 
 PG_FUNCTION_INFO_V1(coverage_trans);
@@ -1402,8 +1402,8 @@ coverage_ratio(CoverageState *state)
 	if (state != NULL)
 	{
 		coverage_flush(state);
-		result->num = ratio_part_make(money_from_int64((int64) unitset_count(&state->covered)), 0);
-		result->den = ratio_part_make(money_from_int64((int64) unitset_count(&state->units)), 0);
+		result->num = ratio_part_make(exact_decimal_from_int64((int64) unitset_count(&state->covered)), 0);
+		result->den = ratio_part_make(exact_decimal_from_int64((int64) unitset_count(&state->units)), 0);
 	}
 	return result;
 }

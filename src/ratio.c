@@ -25,7 +25,7 @@
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 
-#include "money.h"
+#include "exact_decimal.h"
 #include "ratio.h"
 
 PG_FUNCTION_INFO_V1(ratio_in);
@@ -64,7 +64,7 @@ scaled_text(int128 value)
 	StringInfoData text;
 
 	initStringInfo(&text);
-	money_append_text(&text, value, value % MONEY_ONE == 0 ? 0 : MONEY_SCALE);
+	exact_decimal_append_text(&text, value, value % EXACT_DECIMAL_ONE == 0 ? 0 : EXACT_DECIMAL_SCALE);
 	return text.data;
 }
 
@@ -86,7 +86,7 @@ check_denominator(int128 den_value, const Ratio *ratio)
 		StringInfoData text;
 
 		initStringInfo(&text);
-		money_append_text(&text, den_value, ratio_part_scale(ratio->den));
+		exact_decimal_append_text(&text, den_value, ratio_part_scale(ratio->den));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ratio denominator cannot be negative"),
@@ -134,13 +134,13 @@ ratio_in(PG_FUNCTION_ARGS)
 	int			den_scale;
 
 	skip_blanks(&s);
-	if (!money_parse(&s, &num_value, &num_scale, input))
+	if (!exact_decimal_parse(&s, &num_value, &num_scale, input))
 		report_bad_text(input);
 	skip_blanks(&s);
 	if (*s++ != '/')
 		report_bad_text(input);
 	skip_blanks(&s);
-	if (!money_parse(&s, &den_value, &den_scale, input))
+	if (!exact_decimal_parse(&s, &den_value, &den_scale, input))
 		report_bad_text(input);
 	skip_blanks(&s);
 	if (*s != '\0')
@@ -156,9 +156,9 @@ ratio_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	money_append_text(&buf, ratio_part_value(ratio->num), ratio_part_scale(ratio->num));
+	exact_decimal_append_text(&buf, ratio_part_value(ratio->num), ratio_part_scale(ratio->num));
 	appendStringInfoChar(&buf, '/');
-	money_append_text(&buf, ratio_part_value(ratio->den), ratio_part_scale(ratio->den));
+	exact_decimal_append_text(&buf, ratio_part_value(ratio->den), ratio_part_scale(ratio->den));
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -185,7 +185,7 @@ recv_part(StringInfo buf, const char *which)
 	int128		value = (int128) (((uint128) (uint64) high << 64) | low);
 	int128		granule = 1;
 
-	if (scale < 0 || scale > MONEY_SCALE)
+	if (scale < 0 || scale > EXACT_DECIMAL_SCALE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid display scale in external \"ratio\" value"),
@@ -196,7 +196,7 @@ recv_part(StringInfo buf, const char *which)
 				 errmsg("ratio part out of range in external \"ratio\" value"),
 				 errdetail("The %s is %s; a ratio part lies between %s and %s.",
 						   which, scaled_text(value), RATIO_PART_MIN_TEXT, RATIO_PART_MAX_TEXT)));
-	for (int i = scale; i < MONEY_SCALE; i++)
+	for (int i = scale; i < EXACT_DECIMAL_SCALE; i++)
 		granule *= 10;
 	if (value % granule != 0)
 		ereport(ERROR,
@@ -238,8 +238,8 @@ ratio_from_numeric(PG_FUNCTION_ARGS)
 {
 	int			num_scale;
 	int			den_scale;
-	int128		num_value = money_from_numeric(PG_GETARG_DATUM(0), &num_scale, "numerator");
-	int128		den_value = money_from_numeric(PG_GETARG_DATUM(1), &den_scale, "denominator");
+	int128		num_value = exact_decimal_from_numeric(PG_GETARG_DATUM(0), &num_scale, "numerator");
+	int128		den_value = exact_decimal_from_numeric(PG_GETARG_DATUM(1), &den_scale, "denominator");
 
 	PG_RETURN_RATIO_P(ratio_make(num_value, num_scale, den_value, den_scale));
 }
@@ -248,16 +248,16 @@ ratio_from_numeric(PG_FUNCTION_ARGS)
 Datum
 ratio_from_int8(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_RATIO_P(ratio_make(money_from_int64(PG_GETARG_INT64(0)), 0,
-								 money_from_int64(PG_GETARG_INT64(1)), 0));
+	PG_RETURN_RATIO_P(ratio_make(exact_decimal_from_int64(PG_GETARG_INT64(0)), 0,
+								 exact_decimal_from_int64(PG_GETARG_INT64(1)), 0));
 }
 
 /* ratio(numerator integer, denominator integer) */
 Datum
 ratio_from_int4(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_RATIO_P(ratio_make(money_from_int64(PG_GETARG_INT32(0)), 0,
-								 money_from_int64(PG_GETARG_INT32(1)), 0));
+	PG_RETURN_RATIO_P(ratio_make(exact_decimal_from_int64(PG_GETARG_INT32(0)), 0,
+								 exact_decimal_from_int64(PG_GETARG_INT32(1)), 0));
 }
 
 /* ratio_value: numerator / denominator as double precision; NULL for x/0 */
@@ -304,11 +304,11 @@ ratio_percent(PG_FUNCTION_ARGS)
 	power = DirectFunctionCall2(numeric_power,
 								NumericGetDatum(int64_to_numeric(10)),
 								NumericGetDatum(int64_to_numeric(digits)));
-	dividend = DirectFunctionCall2(numeric_mul, money_to_numeric(num, MONEY_SCALE),
+	dividend = DirectFunctionCall2(numeric_mul, exact_decimal_to_numeric(num, EXACT_DECIMAL_SCALE),
 								   DirectFunctionCall2(numeric_mul,
 													   NumericGetDatum(int64_to_numeric(100)),
 													   power));
-	divisor = money_to_numeric(den, MONEY_SCALE);
+	divisor = exact_decimal_to_numeric(den, EXACT_DECIMAL_SCALE);
 	quotient = DirectFunctionCall2(numeric_div_trunc, dividend, divisor);
 	remainder = DirectFunctionCall2(numeric_sub, dividend,
 									DirectFunctionCall2(numeric_mul, quotient, divisor));
@@ -330,7 +330,7 @@ ratio_numerator(PG_FUNCTION_ARGS)
 {
 	Ratio	   *ratio = PG_GETARG_RATIO_P(0);
 
-	return money_to_numeric(ratio_part_value(ratio->num), ratio_part_scale(ratio->num));
+	return exact_decimal_to_numeric(ratio_part_value(ratio->num), ratio_part_scale(ratio->num));
 }
 
 /* ratio_denominator: the denominator as numeric at its display scale */
@@ -339,7 +339,7 @@ ratio_denominator(PG_FUNCTION_ARGS)
 {
 	Ratio	   *ratio = PG_GETARG_RATIO_P(0);
 
-	return money_to_numeric(ratio_part_value(ratio->den), ratio_part_scale(ratio->den));
+	return exact_decimal_to_numeric(ratio_part_value(ratio->den), ratio_part_scale(ratio->den));
 }
 
 /*
@@ -432,7 +432,7 @@ ratio_wilson(FunctionCallInfo fcinfo, double *lower, double *upper)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be greater than 0 and less than 1"),
 				 errdetail("confidence is %s.", float8_text(confidence))));
-	if (num % MONEY_ONE != 0 || den % MONEY_ONE != 0 || num < 0 || num > den)
+	if (num % EXACT_DECIMAL_ONE != 0 || den % EXACT_DECIMAL_ONE != 0 || num < 0 || num > den)
 	{
 		char	   *text = DatumGetCString(DirectFunctionCall1(ratio_out, RatioPGetDatum(ratio)));
 
@@ -445,8 +445,8 @@ ratio_wilson(FunctionCallInfo fcinfo, double *lower, double *upper)
 	if (den == 0)
 		return false;
 
-	x = (double) (num / MONEY_ONE);
-	n = (double) (den / MONEY_ONE);
+	x = (double) (num / EXACT_DECIMAL_ONE);
+	n = (double) (den / EXACT_DECIMAL_ONE);
 
 	/*
 	 * z is the quantile of 0.5 + confidence / 2, taken from the upper tail

@@ -5,7 +5,7 @@
  *
  * A ratio is 32 bytes, passed by reference, aligned like a double: two int128
  * parts.  Each part holds a decimal with up to 4 fractional digits as
- * value * 10^4 (see money.h), shifted left by 3 bits; the low 3 bits keep the
+ * value * 10^4 (see exact_decimal.h), shifted left by 3 bits; the low 3 bits keep the
  * part's display scale (0..4), i.e. how many fractional digits its text shows,
  * so that '1296948000.00/1088043624.16' prints back exactly as it was typed
  * and sums of numeric(18,2) show 2 decimals, as sum(numeric) would.  The
@@ -32,7 +32,7 @@
 #include "fmgr.h"
 #include "nodes/nodes.h"
 
-#include "money.h"
+#include "exact_decimal.h"
 
 typedef struct Ratio
 {

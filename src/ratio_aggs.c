@@ -10,7 +10,7 @@
  * combine function of all of them is ratio_add (ratio.c).  A transition
  * function updates its state in place when called by an aggregate (see
  * ratio_trans_state) and never allocates per row; numeric arguments are
- * decoded in place by money_from_numeric.
+ * decoded in place by exact_decimal_from_numeric.
  *
  * The transition functions are STRICT except exit_rate's: with a non-NULL
  * initial state the executor then skips any row with a NULL argument, as
@@ -35,7 +35,7 @@
 #include "utils/date.h"
 #include "utils/numeric.h"
 
-#include "money.h"
+#include "exact_decimal.h"
 #include "ratio.h"
 
 PG_FUNCTION_INFO_V1(rate_agg_trans);
@@ -75,7 +75,7 @@ check_count(int64 count, const char *what)
 static inline int128
 amount_from_numeric(Datum datum, int *scale, const char *what, bool allow_negative)
 {
-	int128		amount = money_from_numeric_fast(datum, scale, what);
+	int128		amount = exact_decimal_from_numeric_fast(datum, scale, what);
 
 	if (unlikely(amount < 0 && !allow_negative))
 		ereport(ERROR,
@@ -113,9 +113,9 @@ check_inverse_state(const Ratio *state, bool counts)
 		StringInfoData text;
 
 		initStringInfo(&text);
-		money_append_text(&text, ratio_part_value(state->num), ratio_part_scale(state->num));
+		exact_decimal_append_text(&text, ratio_part_value(state->num), ratio_part_scale(state->num));
 		appendStringInfoChar(&text, '/');
-		money_append_text(&text, ratio_part_value(state->den), ratio_part_scale(state->den));
+		exact_decimal_append_text(&text, ratio_part_value(state->den), ratio_part_scale(state->den));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("inverse transition would leave a negative part"),
@@ -134,9 +134,9 @@ rate_agg_trans(PG_FUNCTION_ARGS)
 {
 	Ratio	   *state = ratio_trans_state(fcinfo);
 
-	ratio_part_add(&state->den, MONEY_ONE, 0);
+	ratio_part_add(&state->den, EXACT_DECIMAL_ONE, 0);
 	if (PG_GETARG_BOOL(1))
-		ratio_part_add(&state->num, MONEY_ONE, 0);
+		ratio_part_add(&state->num, EXACT_DECIMAL_ONE, 0);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -145,9 +145,9 @@ rate_agg_inv(PG_FUNCTION_ARGS)
 {
 	Ratio	   *state = ratio_trans_state(fcinfo);
 
-	ratio_part_sub(&state->den, MONEY_ONE);
+	ratio_part_sub(&state->den, EXACT_DECIMAL_ONE);
 	if (PG_GETARG_BOOL(1))
-		ratio_part_sub(&state->num, MONEY_ONE);
+		ratio_part_sub(&state->num, EXACT_DECIMAL_ONE);
 	check_inverse_state(state, true);
 	PG_RETURN_RATIO_P(state);
 }
@@ -194,8 +194,8 @@ ratio_agg_int8_trans(PG_FUNCTION_ARGS)
 	int64		den = PG_GETARG_INT64(2);
 
 	check_count(den, "denominator");
-	ratio_part_add(&state->num, money_from_int64(num), 0);
-	ratio_part_add(&state->den, money_from_int64(den), 0);
+	ratio_part_add(&state->num, exact_decimal_from_int64(num), 0);
+	ratio_part_add(&state->den, exact_decimal_from_int64(den), 0);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -207,8 +207,8 @@ ratio_agg_int8_inv(PG_FUNCTION_ARGS)
 	int64		den = PG_GETARG_INT64(2);
 
 	check_count(den, "denominator");
-	ratio_part_sub(&state->num, money_from_int64(num));
-	ratio_part_sub(&state->den, money_from_int64(den));
+	ratio_part_sub(&state->num, exact_decimal_from_int64(num));
+	ratio_part_sub(&state->den, exact_decimal_from_int64(den));
 	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }
@@ -226,8 +226,8 @@ ratio_agg_int4_trans(PG_FUNCTION_ARGS)
 	int32		den = PG_GETARG_INT32(2);
 
 	check_count(den, "denominator");
-	ratio_part_add(&state->num, money_from_int64(num), 0);
-	ratio_part_add(&state->den, money_from_int64(den), 0);
+	ratio_part_add(&state->num, exact_decimal_from_int64(num), 0);
+	ratio_part_add(&state->den, exact_decimal_from_int64(den), 0);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -239,8 +239,8 @@ ratio_agg_int4_inv(PG_FUNCTION_ARGS)
 	int32		den = PG_GETARG_INT32(2);
 
 	check_count(den, "denominator");
-	ratio_part_sub(&state->num, money_from_int64(num));
-	ratio_part_sub(&state->den, money_from_int64(den));
+	ratio_part_sub(&state->num, exact_decimal_from_int64(num));
+	ratio_part_sub(&state->den, exact_decimal_from_int64(den));
 	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }
@@ -316,9 +316,9 @@ exit_rate_trans(PG_FUNCTION_ARGS)
 
 	if (exit_rate_row(fcinfo, &exited))
 	{
-		ratio_part_add(&state->den, MONEY_ONE, 0);
+		ratio_part_add(&state->den, EXACT_DECIMAL_ONE, 0);
 		if (exited)
-			ratio_part_add(&state->num, MONEY_ONE, 0);
+			ratio_part_add(&state->num, EXACT_DECIMAL_ONE, 0);
 	}
 	PG_RETURN_RATIO_P(state);
 }
@@ -331,9 +331,9 @@ exit_rate_inv(PG_FUNCTION_ARGS)
 
 	if (exit_rate_row(fcinfo, &exited))
 	{
-		ratio_part_sub(&state->den, MONEY_ONE);
+		ratio_part_sub(&state->den, EXACT_DECIMAL_ONE);
 		if (exited)
-			ratio_part_sub(&state->num, MONEY_ONE);
+			ratio_part_sub(&state->num, EXACT_DECIMAL_ONE);
 		check_inverse_state(state, true);
 	}
 	PG_RETURN_RATIO_P(state);
@@ -352,8 +352,8 @@ poverty_incidence_trans(PG_FUNCTION_ARGS)
 	int64		population = PG_GETARG_INT64(2);
 
 	check_poverty_row(poor, population);
-	ratio_part_add(&state->num, money_from_int64(poor), 0);
-	ratio_part_add(&state->den, money_from_int64(population), 0);
+	ratio_part_add(&state->num, exact_decimal_from_int64(poor), 0);
+	ratio_part_add(&state->den, exact_decimal_from_int64(population), 0);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -365,8 +365,8 @@ poverty_incidence_inv(PG_FUNCTION_ARGS)
 	int64		population = PG_GETARG_INT64(2);
 
 	check_poverty_row(poor, population);
-	ratio_part_sub(&state->num, money_from_int64(poor));
-	ratio_part_sub(&state->den, money_from_int64(population));
+	ratio_part_sub(&state->num, exact_decimal_from_int64(poor));
+	ratio_part_sub(&state->den, exact_decimal_from_int64(population));
 	check_inverse_state(state, true);
 	PG_RETURN_RATIO_P(state);
 }
@@ -386,8 +386,8 @@ reduction_rate_trans(PG_FUNCTION_ARGS)
 
 	check_count(baseline, "baseline");
 	check_count(current, "current");
-	ratio_part_add(&state->num, money_from_int64(baseline) - money_from_int64(current), 0);
-	ratio_part_add(&state->den, money_from_int64(baseline), 0);
+	ratio_part_add(&state->num, exact_decimal_from_int64(baseline) - exact_decimal_from_int64(current), 0);
+	ratio_part_add(&state->den, exact_decimal_from_int64(baseline), 0);
 	PG_RETURN_RATIO_P(state);
 }
 
@@ -400,8 +400,8 @@ reduction_rate_inv(PG_FUNCTION_ARGS)
 
 	check_count(baseline, "baseline");
 	check_count(current, "current");
-	ratio_part_sub(&state->num, money_from_int64(baseline) - money_from_int64(current));
-	ratio_part_sub(&state->den, money_from_int64(baseline));
+	ratio_part_sub(&state->num, exact_decimal_from_int64(baseline) - exact_decimal_from_int64(current));
+	ratio_part_sub(&state->den, exact_decimal_from_int64(baseline));
 	check_inverse_state(state, false);
 	PG_RETURN_RATIO_P(state);
 }

@@ -1,6 +1,6 @@
 -- 30_ratio.sql: the ratio type, its accessors and operators, and the
 -- indicator aggregates built on it (src/ratio.c, src/ratio_aggs.c,
--- src/coverage.c, src/money.c).
+-- src/coverage.c, src/exact_decimal.c).
 
 -- ---------------------------------------------------------------------------
 -- Type

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * bulk_load.c
+ * csv_parser.c
  *	  CSV parsing for the bulk loader (poverty_aid.load_csv).
  *
  * csv_records() splits a CSV text (RFC 4180: comma separated, fields

@@ -1,10 +1,10 @@
 /*-------------------------------------------------------------------------
  *
- * money.c
+ * exact_decimal.c
  *	  Exact fixed-point amounts as int128 scaled by 10^4.
  *
  * The aggregates of poverty_aid sum numeric columns (yuan) exactly.  Calling
- * numeric_add per row allocates and is slow, so money_from_numeric() reads the
+ * numeric_add per row allocates and is slow, so exact_decimal_from_numeric() reads the
  * on-disk numeric format directly -- the same NumericShort/NumericLong layout
  * that PostgreSQL 15's src/backend/utils/adt/numeric.c defines privately --
  * and turns its base-10000 digits into one int128.  A numeric's NBASE is 10^4,
@@ -33,7 +33,7 @@
 #include "utils/builtins.h"
 #include "utils/numeric.h"
 
-#include "money.h"
+#include "exact_decimal.h"
 #include "ratio.h"
 
 /* Layout constants of the PostgreSQL 15 numeric format (numeric.c). */
@@ -67,7 +67,7 @@ report_out_of_range(Datum datum, const char *what)
 }
 
 int128
-money_from_numeric(Datum datum, int *scale, const char *what)
+exact_decimal_from_numeric(Datum datum, int *scale, const char *what)
 {
 	struct varlena *num = PG_DETOAST_DATUM_PACKED(datum);
 	const char *data = VARDATA_ANY(num);
@@ -153,12 +153,12 @@ money_from_numeric(Datum datum, int *scale, const char *what)
 	if (unlikely(negative ? -acc < RATIO_PART_MIN : acc > RATIO_PART_MAX))
 		report_out_of_range(datum, what);
 
-	*scale = Min(dscale, MONEY_SCALE);
+	*scale = Min(dscale, EXACT_DECIMAL_SCALE);
 	return negative ? -acc : acc;
 }
 
 Datum
-money_to_numeric(int128 value, int scale)
+exact_decimal_to_numeric(int128 value, int scale)
 {
 	uint128		magnitude = value < 0 ? -(uint128) value : (uint128) value;
 	uint128		integral = magnitude / NUM_NBASE;
@@ -174,7 +174,7 @@ money_to_numeric(int128 value, int scale)
 	Size		len;
 	int			i;
 
-	Assert(scale >= 0 && scale <= MONEY_SCALE);
+	Assert(scale >= 0 && scale <= EXACT_DECIMAL_SCALE);
 	while (integral > 0)
 	{
 		reversed[nintegral++] = (int16) (integral % NUM_NBASE);
@@ -213,7 +213,7 @@ money_to_numeric(int128 value, int scale)
 }
 
 void
-money_append_text(StringInfo buf, int128 value, int scale)
+exact_decimal_append_text(StringInfo buf, int128 value, int scale)
 {
 	uint128		magnitude = value < 0 ? -(uint128) value : (uint128) value;
 	uint128		integral = magnitude / NUM_NBASE;
@@ -221,7 +221,7 @@ money_append_text(StringInfo buf, int128 value, int scale)
 	char		text[48];
 	int			pos = sizeof(text);
 
-	Assert(scale >= 0 && scale <= MONEY_SCALE);
+	Assert(scale >= 0 && scale <= EXACT_DECIMAL_SCALE);
 	if (value < 0)
 		appendStringInfoChar(buf, '-');
 	do
@@ -249,7 +249,7 @@ report_text_out_of_range(const char *input)
 }
 
 bool
-money_parse(const char **str, int128 *value, int *scale, const char *input)
+exact_decimal_parse(const char **str, int128 *value, int *scale, const char *input)
 {
 	const char *s = *str;
 	bool		negative = false;
@@ -264,7 +264,7 @@ money_parse(const char **str, int128 *value, int *scale, const char *input)
 	{
 		integral = integral * 10 + (*s++ - '0');
 		/* checked after every digit: integral stays below 2.2e34, no wrap */
-		if (integral > -(RATIO_PART_MIN / MONEY_ONE))
+		if (integral > -(RATIO_PART_MIN / EXACT_DECIMAL_ONE))
 			report_text_out_of_range(input);
 		any_digit = true;
 	}
@@ -273,7 +273,7 @@ money_parse(const char **str, int128 *value, int *scale, const char *input)
 		s++;
 		while (*s >= '0' && *s <= '9')
 		{
-			if (nfraction < MONEY_SCALE)
+			if (nfraction < EXACT_DECIMAL_SCALE)
 			{
 				fraction = fraction * 10 + (*s - '0');
 				nfraction++;
@@ -291,10 +291,10 @@ money_parse(const char **str, int128 *value, int *scale, const char *input)
 	if (!any_digit)
 		return false;
 	*scale = nfraction;
-	for (int pad = nfraction; pad < MONEY_SCALE; pad++)
+	for (int pad = nfraction; pad < EXACT_DECIMAL_SCALE; pad++)
 		fraction *= 10;
 	/* at most 2^124 + 9999: fits, and is compared with the signed limits */
-	integral = integral * MONEY_ONE + fraction;
+	integral = integral * EXACT_DECIMAL_ONE + fraction;
 	if (negative ? -integral < RATIO_PART_MIN : integral > RATIO_PART_MAX)
 		report_text_out_of_range(input);
 	*value = negative ? -integral : integral;
