@@ -17,8 +17,10 @@ MODULE_big  = poverty_aid
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 EXT_SOURCES = $(sort $(wildcard sql/ext/*.sql))
-# Upgrade scripts: sql/upgrade/OLD--NEW/*.sql, one piece per concern, are
-# concatenated into $(EXTENSION)--OLD--NEW.sql.
+# Upgrade scripts of the version in development: sql/upgrade/OLD--NEW/*.sql,
+# one piece per concern, are concatenated into $(EXTENSION)--OLD--NEW.sql.
+# A released version's upgrade script is frozen in sql/releases/ like its
+# install script (docs/upgrading.md).
 UPGRADES    = $(notdir $(wildcard sql/upgrade/*--*))
 UPGRADE_SCRIPTS = $(patsubst %,$(EXTENSION)--%.sql,$(UPGRADES))
 
@@ -51,10 +53,13 @@ $(EXTENSION)--$(EXTVERSION).sql: $(EXT_SOURCES) $(DIVISION_CODES) $(EXTENSION).c
 	  for f in $(EXT_SOURCES); do echo; echo "-- ---- $$f"; cat $$f; done; \
 	  $(DIVISION_CODES_SQL) ) > $@
 
-$(EXTENSION)--%.sql: sql/upgrade/%/*.sql $(DIVISION_CODES) $(EXTENSION).control
+# A piece's line "-- @include sql/ext/FILE.sql" stands for that file's text:
+# objects new in a version are created by the very file a fresh install runs.
+$(EXTENSION)--%.sql: sql/upgrade/%/*.sql $(EXT_SOURCES) $(DIVISION_CODES) $(EXTENSION).control
 	( echo "-- $(EXTENSION) $*: upgrade script generated from sql/upgrade/$*/*.sql by the Makefile; edit those."; \
 	  printf '%s\n' '\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE" to load this file. \quit'; \
-	  for f in $(sort $(wildcard sql/upgrade/$*/*.sql)); do echo; echo "-- ---- $$f"; cat $$f; done; \
+	  for f in $(sort $(wildcard sql/upgrade/$*/*.sql)); do echo; echo "-- ---- $$f"; \
+	    awk '/^-- @include [^ ]+$$/ { f = $$3; while ((getline line < f) > 0) print line; close(f); next } { print }' $$f; done; \
 	  $(DIVISION_CODES_SQL) ) > $@
 
 # PGXS knows no header dependencies: rebuild every object when a header changes.
