@@ -332,7 +332,7 @@ CREATE TABLE @extschema@.audit_log (
 CREATE INDEX audit_log_table_row_idx ON @extschema@.audit_log (table_name, row_id);
 CREATE INDEX audit_log_changed_at_idx ON @extschema@.audit_log (changed_at);
 COMMENT ON TABLE @extschema@.audit_log IS
-  'Append-only trail of every insert, update, delete and truncate on household, person, pairing, fund, fund_transfer and the access tables: who, when, old and new row. Readable by admin only; nobody can update or delete it';
+  'Append-only trail of every insert, update, delete and truncate on household, person, pairing, fund, fund_transfer, the exit assessment tables, the monitoring tables and the access tables: who, when, old and new row. Readable by admin only; nobody can update or delete it';
 COMMENT ON COLUMN @extschema@.audit_log.changed_at IS 'Start of the transaction that made the change';
 COMMENT ON COLUMN @extschema@.audit_log.logged_at IS 'Wall-clock time the change was recorded';
 COMMENT ON COLUMN @extschema@.audit_log.transaction_id IS 'Transaction that made the change: the rows of one transaction share it';

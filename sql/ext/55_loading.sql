@@ -9,7 +9,7 @@ CREATE FUNCTION @extschema@.csv_records(csv text,
   AS 'MODULE_PATHNAME', 'pa_csv_records'
   LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.csv_records(text) IS
-  'The records of a CSV text (RFC 4180; LF, CRLF or CR line ends) with the line each starts on; an unquoted empty field is NULL, "" is the empty string; a malformed record comes back with fields NULL and error set';
+  'The records of a CSV text (RFC 4180; LF, CRLF or CR line ends) with the line each starts on; an unquoted empty field is NULL, "" is the empty string; a malformed record (also one of more than 1600 fields) comes back with fields NULL and error set; a UTF-8 byte-order mark at the start is skipped';
 
 CREATE TABLE @extschema@.bulk_load (
   id            bigserial PRIMARY KEY,
