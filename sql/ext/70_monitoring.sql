@@ -424,6 +424,7 @@ BEGIN
   IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
     RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  PERFORM @extschema@.shard_local_only('monitoring_values');
 
   RETURN QUERY
   WITH grp AS (
@@ -540,6 +541,7 @@ CREATE FUNCTION @extschema@.monitoring_county_indicators_as_of(as_of date)
                  households_below_line bigint, monitored_income_below_line numeric)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('monitoring_county_indicators_as_of');
   WITH v AS (
     SELECT * FROM @extschema@.monitoring_values(monitoring_county_indicators_as_of.as_of, 'county', NULL)
   ), p AS (
@@ -630,6 +632,7 @@ CREATE FUNCTION @extschema@.monitoring_candidates(as_of date DEFAULT current_dat
                  income_drop_share numeric)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('monitoring_candidates');
   WITH inc AS (
     SELECT i.household_no, i.village_code, i.year, i.per_capita_income, i.registered,
            lag(i.per_capita_income) OVER (PARTITION BY i.household_no ORDER BY i.year) AS previous_income,

@@ -1,5 +1,5 @@
 -- Scale-out, part 2: the national report over province shards with
--- postgres_fdw (docs/scale-out.md).  35_shard_mode.sql holds the mode test.
+-- postgres_fdw (docs/scale-out.md).  32_shard_mode.sql holds the mode test.
 --
 -- Every node (shard or coordinator) has the same extension.  A shard holds
 -- the register of whole provinces: their regions and every row under them.
@@ -14,12 +14,21 @@
 
 -- Shard side ------------------------------------------------------------------
 --
+-- In their own schema: a view whose argument columns are not filtered
+-- enumerates every day, level and region, so it is no view for a BI tool
+-- (and not granted by grant_profile()); the coordinator's user mapping
+-- reads it.
+--
 -- PostgreSQL 15's postgres_fdw ships whole relations and WHERE clauses, not
 -- function calls with arguments: the views make the arguments columns.  The
 -- shard's planner pushes "day = D" into the day series, so the lateral
 -- function runs once, for that day only.
 
-CREATE VIEW @extschema@.shard_indicator_values_at WITH (security_invoker = true) AS
+CREATE SCHEMA poverty_aid_remote;
+COMMENT ON SCHEMA poverty_aid_remote IS
+  'poverty_aid''s shard side: views that a coordinator reads through postgres_fdw, with the arguments of the reports as columns to filter on (docs/scale-out.md)';
+
+CREATE VIEW poverty_aid_remote.indicator_values_at WITH (security_invoker = true) AS
   SELECT d.day, l.by_level, r.root_code, v.region_code, v.ord, v.key, v.label, v.numerator,
          v.denominator, v.value, v.unit, v.ratio
     FROM (SELECT date '2000-01-01' + i AS day FROM pg_catalog.generate_series(0, 36889) i) d
@@ -28,27 +37,27 @@ CREATE VIEW @extschema@.shard_indicator_values_at WITH (security_invoker = true)
                SELECT pg_catalog.unnest(pg_catalog.enum_range(NULL::@extschema@.region_level))::text) l (by_level)
    CROSS JOIN (SELECT NULL::text UNION ALL SELECT g.code FROM @extschema@.region g) r (root_code)
    CROSS JOIN LATERAL @extschema@.indicator_values(d.day, l.by_level::@extschema@.region_level, r.root_code) v;
-COMMENT ON VIEW @extschema@.shard_indicator_values_at IS
+COMMENT ON VIEW poverty_aid_remote.indicator_values_at IS
   'indicator_values(day, by_level, root_code) of this node as a relation, for a coordinator''s foreign table: query it with WHERE day = D AND by_level ... AND root_code ... (NULL: IS NULL) and the function runs once; days 2000-01-01 to 2100-12-31';
 
-CREATE VIEW @extschema@.shard_county_indicators_at WITH (security_invoker = true) AS
+CREATE VIEW poverty_aid_remote.county_indicators_at WITH (security_invoker = true) AS
   SELECT d.day, c.*
     FROM (SELECT date '2000-01-01' + i AS day FROM pg_catalog.generate_series(0, 36889) i) d
    CROSS JOIN LATERAL @extschema@.county_indicators_as_of(d.day) c;
-COMMENT ON VIEW @extschema@.shard_county_indicators_at IS
+COMMENT ON VIEW poverty_aid_remote.county_indicators_at IS
   'county_indicators_as_of(day) of this node as a relation, for a coordinator''s foreign table: query it with WHERE day = D; days 2000-01-01 to 2100-12-31';
 
-CREATE VIEW @extschema@.shard_village_indicators_at WITH (security_invoker = true) AS
+CREATE VIEW poverty_aid_remote.village_indicators_at WITH (security_invoker = true) AS
   SELECT d.day, v.*
     FROM (SELECT date '2000-01-01' + i AS day FROM pg_catalog.generate_series(0, 36889) i) d
    CROSS JOIN LATERAL @extschema@.village_indicators_as_of(d.day) v;
-COMMENT ON VIEW @extschema@.shard_village_indicators_at IS
+COMMENT ON VIEW poverty_aid_remote.village_indicators_at IS
   'village_indicators_as_of(day) of this node as a relation, for a coordinator''s foreign table: query it with WHERE day = D; days 2000-01-01 to 2100-12-31';
 
-CREATE VIEW @extschema@.shard_node WITH (security_invoker = true) AS
+CREATE VIEW poverty_aid_remote.node WITH (security_invoker = true) AS
   SELECT (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'poverty_aid') AS version,
          ARRAY(SELECT DISTINCT pg_catalog.left(g.code, 2) || '0000000000' FROM @extschema@.region g ORDER BY 1) AS provinces;
-COMMENT ON VIEW @extschema@.shard_node IS
+COMMENT ON VIEW poverty_aid_remote.node IS
   'What a coordinator checks of a shard: the extension version it runs and the provinces its regions lie in (12-digit codes)';
 
 -- Coordinator side ---------------------------------------------------------------
@@ -114,7 +123,7 @@ BEGIN
   END IF;
   SELECT string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols
     FROM pg_catalog.pg_attribute a
-   WHERE a.attrelid = ('@extschema@.' || pg_catalog.quote_ident(view_name))::regclass
+   WHERE a.attrelid = ('poverty_aid_remote.' || pg_catalog.quote_ident(view_name))::regclass
      AND a.attnum > 0 AND NOT a.attisdropped AND a.attname NOT IN ('day', 'by_level', 'root_code');
   SELECT string_agg(pg_catalog.format('SELECT %s FROM %I.%I WHERE day = %L::date%s', cols, s.foreign_schema,
                                       view_name, as_of, coalesce(' AND ' || filter, '')),
@@ -150,7 +159,7 @@ BEGIN
   IF scope IS NOT NULL OR by_level IS NOT NULL THEN
     -- Every group lies in one province: the shards' rows are the answer.  A
     -- region is forwarded whole to the shard holding its province.
-    rows_sql := @extschema@.shard_rows_sql('shard_indicator_values_at', as_of, filter,
+    rows_sql := @extschema@.shard_rows_sql('indicator_values_at', as_of, filter,
                                            pg_catalog.left(scope, 2) || '0000000000');
     RETURN QUERY EXECUTE 'SELECT * FROM (' || rows_sql || ') p ORDER BY p.region_code, p.ord';
     RETURN;
@@ -160,7 +169,7 @@ BEGIN
   -- province shards (shard_check() verifies that no province is on two
   -- shards), so the sums are exact.  Attainments are recomputed from the
   -- summed numerator and this node's national target.
-  rows_sql := @extschema@.shard_rows_sql('shard_indicator_values_at', as_of, filter);
+  rows_sql := @extschema@.shard_rows_sql('indicator_values_at', as_of, filter);
   RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH p AS (%s
     ), t AS (
@@ -193,7 +202,7 @@ EXCEPTION WHEN connection_exception THEN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.shard_indicator_values(date, @extschema@.region_level, text) IS
-  'indicator_values() of a coordinator: one query per shard over shard_indicator_values_at (run in parallel), shipping per-region partial results only; a region is forwarded to the shard holding its province, the whole register is rolled up (ratios of sums, attainments against this node''s national targets). indicator_values() calls it on a coordinator';
+  'indicator_values() of a coordinator: one query per shard over poverty_aid_remote.indicator_values_at (run in parallel), shipping per-region partial results only; a region is forwarded to the shard holding its province, the whole register is rolled up (ratios of sums, attainments against this node''s national targets). indicator_values() calls it on a coordinator';
 
 -- Setup ------------------------------------------------------------------------------
 --
@@ -264,8 +273,8 @@ BEGIN
   INSERT INTO @extschema@.shard (name, server, foreign_schema) VALUES (name, name, fschema);
   -- The version first: an older shard has no shard views to import.
   PERFORM @extschema@.shard_refresh(name);
-  EXECUTE pg_catalog.format('IMPORT FOREIGN SCHEMA @extschema@ LIMIT TO (shard_indicator_values_at, '
-                            'shard_county_indicators_at, shard_village_indicators_at, shard_node) '
+  EXECUTE pg_catalog.format('IMPORT FOREIGN SCHEMA poverty_aid_remote LIMIT TO (indicator_values_at, '
+                            'county_indicators_at, village_indicators_at, node) '
                             'FROM SERVER %I INTO %I', name, fschema);
   PERFORM @extschema@.shard_refresh(name);
   RETURN QUERY SELECT t.name, t.server, t.version, t.provinces FROM @extschema@.shard t WHERE t.name = shard_add.name;
@@ -299,8 +308,8 @@ BEGIN
             DETAIL = 'Every shard must run the same version of the extension as its coordinator.',
             HINT = 'Run ALTER EXTENSION poverty_aid UPDATE on the shard (or on this node).';
   END IF;
-  IF pg_catalog.to_regclass(pg_catalog.quote_ident(s.foreign_schema) || '.shard_node') IS NOT NULL THEN
-    EXECUTE pg_catalog.format('SELECT n.provinces FROM %I.shard_node n', s.foreign_schema) INTO p;
+  IF pg_catalog.to_regclass(pg_catalog.quote_ident(s.foreign_schema) || '.node') IS NOT NULL THEN
+    EXECUTE pg_catalog.format('SELECT n.provinces FROM %I.node n', s.foreign_schema) INTO p;
   END IF;
   UPDATE @extschema@.shard t SET provinces = coalesce(p, '{}'), version = v, checked_at = now() WHERE t.name = s.name;
   -- Provinces are disjoint: no unit is counted twice in a roll-up.

@@ -11,13 +11,16 @@
 
 -- The mode test reads only the system catalogue, so every caller may run it
 -- without a privilege on poverty_aid.shard: shard_add() creates, as the
--- extension's owner, the foreign table shard_indicator_values_at of each
--- shard, and shard_remove() drops it with the shard.
+-- extension's owner, the foreign table indicator_values_at of each shard in
+-- the schema poverty_aid_shard_NAME, and shard_remove() drops it with the
+-- shard.
 CREATE FUNCTION @extschema@.shard_is_coordinator() RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
   SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
-                  WHERE c.relname = 'shard_indicator_values_at' AND c.relkind = 'f'
+                  WHERE c.relname = 'indicator_values_at' AND c.relkind = 'f'
+                    AND c.relnamespace IN (SELECT n.oid FROM pg_catalog.pg_namespace n
+                                            WHERE n.nspname LIKE 'poverty\_aid\_shard\_%')
                     AND c.relowner = (SELECT e.extowner FROM pg_catalog.pg_extension e
                                        WHERE e.extname = 'poverty_aid'));
 END;
@@ -63,7 +66,7 @@ CREATE FUNCTION @extschema@.shard_county_indicators(day date)
   LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
 $$
 BEGIN
-  RETURN QUERY EXECUTE @extschema@.shard_rows_sql('shard_county_indicators_at', day) || ' ORDER BY 2';
+  RETURN QUERY EXECUTE @extschema@.shard_rows_sql('county_indicators_at', day) || ' ORDER BY 2';
 EXCEPTION WHEN connection_exception THEN
   PERFORM @extschema@.shard_unreachable(SQLSTATE, SQLERRM);
 END
@@ -86,7 +89,7 @@ CREATE FUNCTION @extschema@.shard_village_indicators(day date)
   LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
 $$
 BEGIN
-  RETURN QUERY EXECUTE @extschema@.shard_rows_sql('shard_village_indicators_at', day) || ' ORDER BY 2';
+  RETURN QUERY EXECUTE @extschema@.shard_rows_sql('village_indicators_at', day) || ' ORDER BY 2';
 EXCEPTION WHEN connection_exception THEN
   PERFORM @extschema@.shard_unreachable(SQLSTATE, SQLERRM);
 END
