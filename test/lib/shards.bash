@@ -3,7 +3,8 @@
 # Needs sql() from test/lib/tap.bash, PGHOST and PGPORT of the cluster the
 # source database is on, and a superuser connection.
 
-# shard_copy SOURCE_DB SHARD_DB PROVINCES — copies into SHARD_DB (where
+# shard_copy SOURCE_DB SHARD_DB PROVINCES [SOURCE_HOST SOURCE_PORT] — copies
+# into SHARD_DB (on the server of PGHOST and PGPORT, where
 # poverty_aid and postgres_fdw are installed and the register is empty) the
 # rows of SOURCE_DB that lie in the provinces given as an SQL array of
 # 2-digit prefixes ('{52,53}'): their regions and every row under them.
@@ -13,11 +14,11 @@
 # during the copy (session_replication_role = replica): the rows are the
 # source's, already checked.
 shard_copy() {
-	local src=$1 dst=$2 provinces=$3
+	local src=$1 dst=$2 provinces=$3 src_host=${4:-$PGHOST} src_port=${5:-$PGPORT}
 	"${PSQL_T[@]}" -d "$dst" <<SQL
 SET client_min_messages = warning;
 CREATE SERVER shard_copy_source FOREIGN DATA WRAPPER postgres_fdw
-  OPTIONS (host '$PGHOST', port '$PGPORT', dbname '$src', fetch_size '10000');
+  OPTIONS (host '$src_host', port '$src_port', dbname '$src', fetch_size '10000');
 CREATE USER MAPPING FOR CURRENT_USER SERVER shard_copy_source OPTIONS (user '${PGUSER:-postgres}');
 CREATE SCHEMA shard_copy_source;
 IMPORT FOREIGN SCHEMA poverty_aid LIMIT TO (region, region_population, poverty_listing, household,
@@ -68,14 +69,15 @@ ANALYZE;
 SQL
 }
 
-# coordinator_copy SOURCE_DB COORD_DB — the coordinator's own rows: a copy
-# of the region table and the national targets (region NULL).
+# coordinator_copy SOURCE_DB COORD_DB [SOURCE_HOST SOURCE_PORT] — the
+# coordinator's own rows: a copy of the region table and the national
+# targets (region NULL).
 coordinator_copy() {
-	local src=$1 dst=$2
+	local src=$1 dst=$2 src_host=${3:-$PGHOST} src_port=${4:-$PGPORT}
 	"${PSQL_T[@]}" -d "$dst" <<SQL
 SET client_min_messages = warning;
 CREATE SERVER shard_copy_source FOREIGN DATA WRAPPER postgres_fdw
-  OPTIONS (host '$PGHOST', port '$PGPORT', dbname '$src', fetch_size '10000');
+  OPTIONS (host '$src_host', port '$src_port', dbname '$src', fetch_size '10000');
 CREATE USER MAPPING FOR CURRENT_USER SERVER shard_copy_source OPTIONS (user '${PGUSER:-postgres}');
 CREATE SCHEMA shard_copy_source;
 IMPORT FOREIGN SCHEMA poverty_aid LIMIT TO (region, target) FROM SERVER shard_copy_source INTO shard_copy_source;
