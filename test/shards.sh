@@ -103,6 +103,15 @@ done
 is "$(sql $COORD "SELECT count(*) FROM poverty_aid.county_indicators WHERE designated")" "832" \
 	"the county_indicators view lists the 832 designated counties from the shards"
 is "$(sql $COORD "SELECT count(*) FROM poverty_aid.household")" "0" "(the coordinator's register tables are empty)"
+snap() {	# snap DB — take_snapshot on 2019-12-31, its rows as text
+	sql "$1" "SET client_min_messages = warning; CALL poverty_aid.take_snapshot('2019-12-31')" >/dev/null
+	sql "$1" "SELECT md5(string_agg(concat_ws('|', as_of, region_code, indicator, numerator, denominator, value), E'\n'
+	          ORDER BY region_code NULLS FIRST, indicator)) || ' ' || count(*) FROM poverty_aid.indicator_snapshot"
+}
+is "$(snap $COORD)" "$(snap $SINGLE)" "take_snapshot on the coordinator writes the single node's snapshot rows"
+out=$("${PSQL_T[@]}" -d $COORD -v VERBOSITY=verbose -c "SELECT * FROM poverty_aid.indicator_report(NULL, '1999-12-31')" 2>&1)
+echo "$out" | grep -q 'ERROR:  22023: a coordinator reports on days from 2000-01-01 to 2100-12-31'
+ok $? "a date the shard views do not cover is an error (22023), not an empty report"
 
 # -- What travels ------------------------------------------------------------------
 plan=$(sql $COORD "SELECT poverty_aid.shard_rows_sql('indicator_values_at', '2019-12-31', 'by_level IS NULL AND root_code IS NULL')" \
