@@ -16,9 +16,9 @@ sql "$DB" "CREATE EXTENSION poverty_aid CASCADE" >/dev/null 2>&1
 "${PSQL_T[@]}" -d "$DB" -f "$POVERTY_AID_SRC/test/fixtures/reports.sql" >/dev/null
 ok $? "the report fixture loads"
 
-DICTIONARY="SELECT column_name, description FROM poverty_aid.data_dictionary
- WHERE object_name = 'bi_county' AND column_name IN ('county_exit_rate_pct', 'fund_in_place_numerator_yuan')
- ORDER BY column_name"
+DICTIONARY="SELECT name, data_type, description FROM poverty_aid.data_dictionary
+ WHERE object_name = 'bi_county' AND name IN ('county_exit_rate_pct', 'fund_in_place_numerator_yuan')
+ ORDER BY name"
 out=$(/usr/bin/python3 "$POVERTY_AID_SRC/test/drivers/odbc_probe.py" "$PGHOST" "$PGPORT" "$DB" "$PGUSER" "$DICTIONARY" 2>&1)
 ok $? "odbc_probe.py connects through psqlODBC and reads bi_county"
 line() { echo "$out" | grep -E "^$1( |$)" | head -1; }
@@ -43,8 +43,10 @@ is "$(line 'county_exit_rate')" "county_exit_rate 1/4" \
 is "$(line 'county 653226000000')" "county 653226000000 2020-03-31 5.5 11 200 2500000.00" \
 	"于田县 as of 2020-03-31: incidence 11/200 = 5.5%, as indicator_report() says"
 is "$(echo "$out" | grep -c '^description ')" "2" "the data dictionary describes bi_county's columns"
-echo "$out" | grep -q '^description county_exit_rate_pct .*percent'
-ok $? "a percent column's description says it is a percent"
+echo "$out" | grep -q '^description county_exit_rate_pct numeric(10,1) County exit rate.*percent'
+ok $? "the data dictionary gives a percent column's type and description"
+echo "$out" | grep -q '^description fund_in_place_numerator_yuan numeric(18,2) Numerator of fund_in_place'
+ok $? "and a numerator column's"
 
 sql postgres "DROP DATABASE $DB" >/dev/null 2>&1
 done_testing

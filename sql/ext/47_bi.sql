@@ -20,10 +20,11 @@
 --                           K_numerator_<numerator_unit>
 --                           K_denominator_<denominator_unit>
 --   count or amount key K   K_<unit>, or K when it already ends with _<unit>
---   index key K (unit index) K                double precision
+--   index key K (unit index) K                double precision (not a sum)
 --
--- with counts bigint and yuan numeric(18,2) (every amount of the register
--- has 2 decimals), except the denominator of an *_attainment key: it is the
+-- with counts bigint, a year integer and yuan numeric(18,2) (every amount
+-- of the register has 2 decimals), except the denominator of an
+-- *_attainment key: it is the
 -- target of the year (target.target_value, which may carry 4 decimals),
 -- numeric(20,4).  A BI tool then sums numerators and denominators over any
 -- group and divides: the exact rate of the group, never an average of
@@ -91,8 +92,14 @@ BEGIN
       names := names || CASE WHEN d.key LIKE ('%\_' || d.unit) THEN d.key ELSE d.key || '_' || d.unit END;
       exprs := exprs || pg_catalog.format('(max(v.value) FILTER (WHERE v.key = %L))::%s', d.key,
                           CASE WHEN d.unit = 'yuan' THEN 'numeric(18,2)'
+                               WHEN d.unit = 'year' THEN 'integer'
                                WHEN d.unit = ANY (count_units) THEN 'bigint' END);
-      notes := notes || pg_catalog.format('%s, %s (sums over rows). Key %s: %s', d.label, d.unit, d.key, d.definition);
+      -- The income rows other than the headcount are a year, a line, a mean:
+      -- indicator_values() gives them no numerator, and they do not add up.
+      notes := notes || pg_catalog.format('%s, %s (%s). Key %s: %s', d.label, d.unit,
+                                          CASE WHEN d.section = 'income' OR d.unit = 'year'
+                                               THEN 'not a sum: do not add it over rows' ELSE 'sums over rows' END,
+                                          d.key, d.definition);
     END IF;
   END LOOP;
   -- A unit without a column type, or a name PostgreSQL would truncate, is
@@ -223,7 +230,8 @@ SELECT s.region_code,
        s.numerator::numeric(20,4) AS numerator,
        s.denominator::numeric(20,4) AS denominator,
        (CASE WHEN s.unit = '%' THEN s.value END)::numeric(10,1) AS pct,
-       (CASE WHEN s.unit = '%' THEN s.numerator / NULLIF(s.denominator, 0) END)::double precision AS fraction
+       (CASE WHEN s.unit = '%' THEN s.numerator / NULLIF(s.denominator, 0) END)::double precision AS fraction,
+       s.value::numeric(26,6) AS value
   FROM months m
   JOIN @extschema@.indicator_snapshot s ON s.as_of = m.as_of
   LEFT JOIN @extschema@.region r ON r.code = s.region_code
@@ -237,7 +245,8 @@ COMMENT ON COLUMN @extschema@.bi_monthly.month IS 'First day of the month';
 COMMENT ON COLUMN @extschema@.bi_monthly.as_of IS 'Date of the snapshot used: the last one of the month (on or before view_as_of())';
 COMMENT ON COLUMN @extschema@.bi_monthly.key IS 'Indicator key, as in indicator_report() and indicator_definitions()';
 COMMENT ON COLUMN @extschema@.bi_monthly.unit IS 'Unit: % for a ratio, else the unit of the count or amount (people, villages, yuan, projects, ...)';
-COMMENT ON COLUMN @extschema@.bi_monthly.numerator IS 'Numerator of a ratio, or the count or amount; sum it over regions';
+COMMENT ON COLUMN @extschema@.bi_monthly.numerator IS 'Numerator of a ratio, or the count or amount; sum it over regions. NULL for a figure that is not a sum (an index, a year, a line, a mean: see value)';
 COMMENT ON COLUMN @extschema@.bi_monthly.denominator IS 'Denominator of a ratio (NULL for counts and amounts); sum it over regions';
 COMMENT ON COLUMN @extschema@.bi_monthly.pct IS 'Percent with one digit for a ratio (NULL for counts and amounts, and when there is nothing to count); do not average it';
+COMMENT ON COLUMN @extschema@.bi_monthly.value IS 'The report''s value: the percent of a ratio, the count or amount, or an index (unit index) or other figure that is not a sum (a year, a line, a mean: numerator NULL); chart it, do not add it';
 COMMENT ON COLUMN @extschema@.bi_monthly.fraction IS 'numerator / denominator unrounded for a ratio; NULL when the denominator is 0 or for counts and amounts';
