@@ -3,7 +3,7 @@
 -- precision and scale, commented, equal to indicator_report() key by key,
 -- summable, and computed only for the regions a filter selects.
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 \ir fixtures/reports.sql
 SET search_path = poverty_aid, public;
 SET client_min_messages = warning;
@@ -56,6 +56,9 @@ SELECT set_eq('SELECT * FROM poverty_aid.fund_source_indicators',
 SELECT set_eq('SELECT * FROM poverty_aid.monitoring_county_indicators',
               'SELECT * FROM poverty_aid.monitoring_county_indicators_as_of(''2020-03-31'')',
               'monitoring_county_indicators is as of poverty_aid.as_of');
+SELECT set_eq('SELECT * FROM poverty_aid.county_exit_assessment',
+              'SELECT * FROM poverty_aid.exit_assessment(NULL, ''2020-03-31'')',
+              'county_exit_assessment is as of poverty_aid.as_of');
 SELECT is((SELECT count(*)::int FROM county_indicators WHERE as_of = '2020-03-31' AND villages_listed > 0), 4,
           'county_indicators as of 2020-03-31 shows the fixture''s 2020 data');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
