@@ -3,7 +3,7 @@
 -- precision and scale, commented, equal to indicator_report() key by key,
 -- summable, and computed only for the regions a filter selects.
 BEGIN;
-SELECT plan(35);
+SELECT plan(36);
 \ir fixtures/reports.sql
 SET search_path = poverty_aid, public;
 SET client_min_messages = warning;
@@ -131,6 +131,14 @@ SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                                           AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'))
                  ORDER BY 1),
           '{}'::text[], 'the BI views are commented members of the extension');
+
+CREATE ROLE pa_bi_viewer;
+SELECT grant_profile('pa_bi_viewer', 'viewer');
+SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
+                 WHERE c.relnamespace = 'poverty_aid'::regnamespace AND c.relname LIKE 'bi\_%'
+                   AND NOT has_table_privilege('pa_bi_viewer', c.oid, 'SELECT')
+                 ORDER BY 1),
+          '{}'::text[], 'grant_profile() gives a viewer SELECT on every BI view');
 
 -- The BI views' figures ---------------------------------------------------------
 
