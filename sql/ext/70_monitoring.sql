@@ -579,9 +579,9 @@ COMMENT ON FUNCTION @extschema@.monitoring_county_indicators_as_of(date) IS
   'The monitoring_county_indicators view as of any date: one row per county of the register, its figures equal to monitoring_report(county, date). E.g. SELECT * FROM poverty_aid.monitoring_county_indicators_as_of(''2023-12-31'')';
 
 CREATE VIEW @extschema@.monitoring_county_indicators WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.monitoring_county_indicators_as_of(current_date);
+  SELECT * FROM @extschema@.monitoring_county_indicators_as_of(@extschema@.view_as_of());
 COMMENT ON VIEW @extschema@.monitoring_county_indicators IS
-  'One row per county with its monitoring indicators as of today (monitoring_county_indicators_as_of(date) for another date): households and people monitored by category, measure coverage, risk elimination, returns to poverty this year, incomes below the monitoring line';
+  'One row per county with its monitoring indicators as of view_as_of(): the date in the setting poverty_aid.as_of, else today (monitoring_county_indicators_as_of(date) for a date in the query): households and people monitored by category, measure coverage, risk elimination, returns to poverty this year, incomes below the monitoring line';
 
 DO $comments$
 DECLARE
