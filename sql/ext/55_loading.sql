@@ -1,5 +1,6 @@
 -- Loading: the CSV parser, the bulk loaders load_csv(), load_staged() and
--- load_files() for every register table, and their log bulk_load.
+-- load_files() for every register table (and the monitoring tables of
+-- 70_monitoring.sql), and their log bulk_load.
 
 -- Bulk CSV load --------------------------------------------------------------
 
@@ -72,10 +73,11 @@ BEGIN ATOMIC
   SELECT t, n::integer FROM unnest(ARRAY[
     'region', 'poverty_line', 'region_population', 'poverty_listing', 'household',
     'household_income', 'person', 'helper', 'pairing', 'fund', 'fund_transfer', 'project',
-    'project_beneficiary', 'employment', 'consumption_sale', 'target']) WITH ORDINALITY AS u(t, n);
+    'project_beneficiary', 'employment', 'consumption_sale', 'target',
+    'monitoring_line', 'monitored_household', 'monitoring_measure', 'monitoring_income']) WITH ORDINALITY AS u(t, n);
 END;
 COMMENT ON FUNCTION @extschema@.load_targets() IS
-  'The register tables load_csv() and load_staged() load, in the order a whole export loads (every table after the tables it refers to)';
+  'The register tables load_csv() and load_staged() load, in the order a whole export loads (every table after the tables it refers to): the 16 tables of the register, then the monitoring lines, monitored households, their measures and incomes';
 
 -- The columns a file for a target may have.
 CREATE FUNCTION @extschema@.load_columns(target text)
@@ -97,7 +99,10 @@ BEGIN ATOMIC
            ('pairing', 'target_region_code', ARRAY['county', 'village']),
            ('fund', 'recipient_region_code', NULL), ('project', 'region_code', NULL),
            ('region_population', 'region_code', NULL), ('consumption_sale', 'region_code', NULL),
-           ('target', 'region_code', NULL), ('helper', 'home_region_code', NULL)
+           ('target', 'region_code', NULL), ('helper', 'home_region_code', NULL),
+           ('monitoring_line', 'province_code', ARRAY['province']),
+           ('monitored_household', 'village_code', ARRAY['village']),
+           ('monitoring_income', 'village_code', ARRAY['village'])
   ), filled (tab, col, how) AS (
     VALUES ('region', 'name', 'from the official list'), ('region', 'parent_code', 'from the code'),
            ('region', 'zone', 'from the province'),
@@ -105,18 +110,21 @@ BEGIN ATOMIC
            ('poverty_listing', 'exit_batch', 'exit_year'),
            ('person', 'household_id', 'household_no'), ('household_income', 'household_id', 'household_no'),
            ('employment', 'household_id', 'household_no'), ('project_beneficiary', 'household_id', 'household_no'),
-           ('pairing', 'target_household_id', 'target_household_no')
+           ('pairing', 'target_household_id', 'target_household_no'),
+           ('monitoring_measure', 'monitored_household_id', 'household_no')
   )
   SELECT c.column_name, c.type, c.typmod,
          c.no_default AND c.column_name <> 'id' AND (f.how IS NULL OR f.how !~ '^from'),
          f.how,
-         CASE WHEN c.column_name IN ('code', 'parent_code', 'village_code', 'region_code',
+         CASE WHEN c.column_name IN ('code', 'parent_code', 'village_code', 'region_code', 'province_code',
                                      'target_region_code', 'recipient_region_code', 'home_region_code')
               THEN coalesce(l.allowed, ARRAY['province', 'prefecture', 'county', 'township', 'village']) END,
          CASE WHEN c.column_name = 'id' THEN 'the file''s own id: rows get new ids, and later files of the same transaction that refer to it are translated'
               WHEN f.how ~ '^from' THEN 'filled ' || f.how || ' when empty'
               WHEN f.how IS NOT NULL THEN 'or give ' || f.how
-              WHEN c.has_default THEN 'the column default when empty' END
+              WHEN c.has_default THEN 'the column default when empty'
+              WHEN c.type::text LIKE '%[]'
+                THEN 'one or more values separated by semicolons (illness;disaster), or an array literal ({illness,disaster})' END
     FROM cols c
     LEFT JOIN levels l ON l.tab = load_columns.target AND l.col = c.column_name
     LEFT JOIN filled f ON f.tab = load_columns.target AND f.col = c.column_name
@@ -128,7 +136,8 @@ BEGIN ATOMIC
                  ('household_income', 'household_no', 'text', 'instead of household_id: the household''s latest period with that number'),
                  ('employment', 'household_no', 'text', 'instead of household_id: the household''s latest period with that number'),
                  ('project_beneficiary', 'household_no', 'text', 'instead of household_id: the household''s latest period with that number'),
-                 ('pairing', 'target_household_no', 'text', 'instead of target_household_id: the household''s latest period with that number'))
+                 ('pairing', 'target_household_no', 'text', 'instead of target_household_id: the household''s latest period with that number'),
+                 ('monitoring_measure', 'household_no', 'text', 'instead of monitored_household_id: the monitoring period of the household with that number in which the measure starts'))
          AS v(tab, col, typ, note)
    WHERE v.tab = load_columns.target;
 END;
@@ -317,8 +326,9 @@ BEGIN
   SELECT array_agg(a.attname::text) INTO typed
     FROM pg_attribute a WHERE a.attrelid = 'pg_temp.pa_load_rows'::regclass AND a.attnum > 0 AND NOT a.attisdropped;
 
-  -- Households by number: the latest period with that number the caller sees.
-  IF target <> 'household' AND 'household_no' = ANY (staged_cols) THEN
+  -- Households by number: the latest period with that number the caller
+  -- sees (the monitoring tables' own household_no is no reference).
+  IF target <> 'household' AND 'household_id' = ANY (typed) AND 'household_no' = ANY (staged_cols) THEN
     UPDATE pg_temp.pa_load_rows r
        SET household_id = (SELECT h.id FROM @extschema@.household h WHERE h.household_no = r.household_no
                             ORDER BY h.exited_on IS NULL DESC, h.registered_on DESC LIMIT 1)
@@ -383,6 +393,28 @@ BEGIN
     SELECT r.line_no, 'household_id', NULL, '23502', 'missing value: household_id (or household_no) is required'
       FROM pg_temp.pa_load_rows r WHERE r.ok AND r.household_id IS NULL AND 'household_no' = ANY (staged_cols)
        AND r.household_no IS NULL;
+  END IF;
+
+  -- Measures by household number: the household's monitoring period in
+  -- which the measure starts (else its first, and load_check_periods says
+  -- the measure starts before it).
+  IF target = 'monitoring_measure' AND 'household_no' = ANY (staged_cols) THEN
+    UPDATE pg_temp.pa_load_rows r
+       SET monitored_household_id = (SELECT m.id FROM @extschema@.monitored_household m
+                                      WHERE m.household_no = r.household_no
+                                      ORDER BY m.identified_on <= r.started_on DESC,
+                                               CASE WHEN m.identified_on <= r.started_on THEN m.identified_on END DESC,
+                                               m.identified_on
+                                      LIMIT 1)
+     WHERE r.ok AND r.monitored_household_id IS NULL AND r.household_no IS NOT NULL;
+    INSERT INTO pg_temp.pa_load_errors
+    SELECT r.line_no, 'household_no', r.household_no, '23503',
+           format('no monitored household numbered %s in your regions', r.household_no)
+      FROM pg_temp.pa_load_rows r WHERE r.ok AND r.monitored_household_id IS NULL AND r.household_no IS NOT NULL;
+    INSERT INTO pg_temp.pa_load_errors
+    SELECT r.line_no, 'monitored_household_id', NULL, '23502',
+           'missing value: monitored_household_id (or household_no) is required'
+      FROM pg_temp.pa_load_rows r WHERE r.ok AND r.monitored_household_id IS NULL AND r.household_no IS NULL;
   END IF;
 
   -- Regions: the parent from the code, a given parent that does not
@@ -481,9 +513,11 @@ $$;
 COMMENT ON FUNCTION @extschema@.load_check_references(text, text[]) IS
   'Loader internals: resolves households given by number and listings given by year, checks parents and official codes of a region file (adding missing official parents) and every foreign key, on all staged rows at once';
 
--- Periods that must not overlap (the exclusion constraints of household
--- and poverty_listing): within the file by one sort, against the register
--- by its index.
+-- Periods that must not overlap (the exclusion constraints of household,
+-- poverty_listing and monitored_household): within the file by one sort,
+-- against the register by its index.  And the guards of the monitoring
+-- tables' triggers: a monitored household's category against the register,
+-- a measure inside its monitoring period.
 CREATE FUNCTION @extschema@.load_check_periods(target text) RETURNS void
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
 $$
@@ -492,7 +526,50 @@ DECLARE
   starts text;
   ends text;
 BEGIN
-  IF target = 'household' THEN
+  IF target = 'monitoring_measure' THEN
+    INSERT INTO pg_temp.pa_load_errors
+    SELECT r.line_no, 'started_on', r."raw:started_on", '23514',
+           format('the measure runs from %s to %s, outside the monitoring period of household %s from %s to %s',
+                  r.started_on, coalesce(r.ended_on::text, 'open'), m.household_no,
+                  m.identified_on, coalesce(m.eliminated_on::text, 'open'))
+      FROM pg_temp.pa_load_rows r
+      JOIN @extschema@.monitored_household m ON m.id = r.monitored_household_id
+     WHERE r.ok AND (r.started_on < m.identified_on OR r.started_on > m.eliminated_on OR r.ended_on > m.eliminated_on);
+    UPDATE pg_temp.pa_load_rows r SET ok = false
+     WHERE r.ok AND r.line_no IN (SELECT e.line FROM pg_temp.pa_load_errors e WHERE e.sqlstate NOT LIKE '01%');
+    RETURN;
+  ELSIF target = 'monitored_household' THEN
+    -- A household poor on the day it is identified is in the register; the
+    -- categories against the register.
+    INSERT INTO pg_temp.pa_load_errors
+    SELECT r.line_no, x.col, x.raw, x.state, x.msg
+      FROM pg_temp.pa_load_rows r
+     CROSS JOIN LATERAL (
+       SELECT 'identified_on', r."raw:identified_on", '23514',
+              format('household %s is in an open poverty period on %s: its period registered on %s is not exited by then',
+                     r.household_no, r.identified_on, h.registered_on)
+         FROM @extschema@.household h
+        WHERE h.household_no = r.household_no AND h.registered_on <= r.identified_on
+          AND (h.exited_on IS NULL OR h.exited_on > r.identified_on)
+       UNION ALL
+       SELECT 'category', r."raw:category", '23503',
+              format('household %s has no poverty period exited by %s: category exited_unstable needs one (marginal_at_risk or sudden_hardship for a household never registered)',
+                     r.household_no, r.identified_on)
+        WHERE r.category = 'exited_unstable'
+          AND NOT EXISTS (SELECT 1 FROM @extschema@.household h
+                           WHERE h.household_no = r.household_no AND h.exited_on <= r.identified_on)
+       UNION ALL
+       SELECT 'category', r."raw:category", '23514',
+              format('household %s was registered as poor on %s: category marginal_at_risk is for households never in the register',
+                     r.household_no, h.registered_on)
+         FROM @extschema@.household h
+        WHERE r.category = 'marginal_at_risk' AND h.household_no = r.household_no AND h.registered_on <= r.identified_on
+        LIMIT 1) AS x (col, raw, state, msg)
+     WHERE r.ok;
+    UPDATE pg_temp.pa_load_rows r SET ok = false
+     WHERE r.ok AND r.line_no IN (SELECT e.line FROM pg_temp.pa_load_errors e WHERE e.sqlstate NOT LIKE '01%');
+    unit := 'household_no'; starts := 'identified_on'; ends := 'eliminated_on';
+  ELSIF target = 'household' THEN
     unit := 'household_no'; starts := 'registered_on'; ends := 'exited_on';
     IF NOT has_column_privilege('@extschema@.household', 'household_no', 'SELECT') THEN
       RETURN;
@@ -523,7 +600,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.load_check_periods(text) IS
-  'Loader internals: finds staged household periods and listings that overlap one another or one in the register (the tables'' exclusion constraints), on all staged rows at once';
+  'Loader internals: finds staged household periods, listings and monitoring periods that overlap one another or one in the register (the tables'' exclusion constraints), monitored households whose category the register contradicts and measures outside their monitoring period (the monitoring guards), on all staged rows at once';
 
 CREATE FUNCTION @extschema@.load_staged(target text, staging regclass, only_valid boolean DEFAULT false,
                                         batch_rows integer DEFAULT 1000000)
@@ -544,6 +621,8 @@ DECLARE
   scope_literal text;
   v text;
   missing text;
+  elements text;
+  fault text;
   n_rows bigint;
   n_unparsed bigint;
   n_loaded bigint := 0;
@@ -608,11 +687,14 @@ BEGIN
   ELSE
     -- One pass over the staged file: every value typed, or its fault.
     FOR col IN
-      SELECT c.*, c.column_name = ANY (staged_cols) AS present
+      SELECT c.*, c.column_name = ANY (staged_cols) AS present,
+             (SELECT t.typelem::regtype FROM pg_type t WHERE t.oid = c.type AND t.typcategory = 'A') AS element_type
         FROM @extschema@.load_columns(target) c
        WHERE c.column_name = ANY (staged_cols) OR c.fills = ANY (staged_cols)
           OR (target = 'region' AND c.column_name IN ('name', 'parent_code', 'zone'))
           OR (target IN ('household', 'poverty_listing') AND c.column_name = 'exited_on')
+          OR (target = 'monitored_household' AND c.column_name = 'eliminated_on')
+          OR (target = 'monitoring_measure' AND c.column_name = 'ended_on')
     LOOP
       typed_names := typed_names || col.column_name;
       IF NOT col.present THEN
@@ -658,6 +740,19 @@ BEGIN
           '                              %1$s, @extschema@.resident_id_check_character(pg_catalog.left(%1$s, 17))) '
           '     ELSE pg_catalog.format(''22023 invalid resident ID number %%s: 18 characters are expected, 17 digits and a check character (0-9 or X) with a valid date of birth'', %1$s) END',
           v);
+      ELSIF col.element_type IS NOT NULL THEN
+        -- A list (risk_causes): values separated by semicolons, or commas
+        -- in a quoted field, optionally in braces as an array literal.
+        elements := format('pg_catalog.regexp_split_to_array(pg_catalog.btrim(pg_catalog.regexp_replace(%s, ''^\{(.*)\}$'', ''\1'')), ''\s*[;,]\s*'')', v);
+        fault := format(
+          '(SELECT x.f FROM pg_catalog.unnest(%1$s) WITH ORDINALITY AS u(e, i), '
+          '        LATERAL (SELECT CASE WHEN u.e = '''' THEN ''22P02 an empty value in a list: separate values by semicolons'' '
+          '                             ELSE @extschema@.load_value_fault(u.e, %2$L) END AS f) x '
+          '  WHERE x.f IS NOT NULL ORDER BY u.i LIMIT 1)',
+          elements, col.element_type);
+        typed_exprs := typed_exprs || format('CASE WHEN %1$s IS NOT NULL AND %2$s IS NULL THEN %3$s::%4$s END',
+                                             v, fault, elements, format_type(col.type, col.typmod));
+        fault_exprs := fault_exprs || format('CASE WHEN %1$s IS NULL THEN %2$s ELSE %3$s END', v, missing, fault);
       ELSIF col.type = 'text'::regtype THEN
         typed_exprs := typed_exprs || format('CASE WHEN pg_catalog.btrim(s.%1$I) <> '''' THEN s.%1$I END', col.column_name);
         fault_exprs := fault_exprs || format('CASE WHEN %s IS NULL THEN %s END', v, missing);
