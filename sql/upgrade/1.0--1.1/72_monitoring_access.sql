@@ -13,6 +13,7 @@ DECLARE
   data_anchor CONSTANT text := E'\n    ''indicator_snapshot'', ''assessment'', ''assessment_household''];';
   clerk_anchor CONSTANT text := E'\n    ''consumption_sale'', ''assessment'', ''assessment_household''];';
   holders bigint;
+  holder_names text;
 BEGIN
   IF pg_catalog.strpos(definition, data_anchor) = 0 OR pg_catalog.strpos(definition, clerk_anchor) = 0 THEN
     RAISE EXCEPTION 'profile_privileges() does not have the table lists this upgrade extends';
@@ -26,12 +27,17 @@ BEGIN
   EXECUTE definition;
   -- Roles that hold a profile get the new tables when their profile is
   -- granted again (grant_profile keeps their regions).  Not done here: a
-  -- GRANT run by an extension script is recorded as the objects' initial
-  -- privilege, which pg_dump leaves out, so a restored register would lose it.
-  SELECT pg_catalog.count(*) INTO holders FROM @extschema@.role_profile;
+  -- GRANT run by an extension script is recorded as the object's initial
+  -- privilege (pg_init_privs), which pg_dump leaves out, so a restored
+  -- register would lose it.  A WARNING, as a NOTICE is not shown during
+  -- ALTER EXTENSION.
+  SELECT pg_catalog.count(*), pg_catalog.string_agg(p.role::text, ', ' ORDER BY p.role::text)
+    INTO holders, holder_names
+    FROM @extschema@.role_profile p;
   IF holders > 0 THEN
-    RAISE NOTICE '% roles hold a poverty_aid profile: grant it again to give them the 1.1 tables', holders
-      USING HINT = 'SELECT @extschema@.grant_profile(p.role, p.profile) FROM (SELECT role, profile FROM @extschema@.role_profile) p;';
+    RAISE WARNING 'roles with a poverty_aid profile do not hold the privileges of the tables new in 1.1 yet'
+      USING DETAIL = pg_catalog.format('%s roles hold a profile: %s.', holders, holder_names),
+            HINT = 'Grant each its profile again (its regions are kept): SELECT @extschema@.grant_profile(p.role, p.profile) FROM (SELECT role, profile FROM @extschema@.role_profile) p;';
   END IF;
 END
 $profile_privileges$;
