@@ -424,6 +424,18 @@ BEGIN
   IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
     RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  -- A role that held a profile before the update to 1.1 cannot read the
+  -- monitoring tables until its profile is granted again (the update warns
+  -- and names such roles): say so rather than fail on the first table.
+  IF NOT (pg_catalog.has_table_privilege('@extschema@.monitored_household', 'SELECT')
+          AND pg_catalog.has_table_privilege('@extschema@.monitoring_measure', 'SELECT')
+          AND pg_catalog.has_table_privilege('@extschema@.monitoring_income', 'SELECT')
+          AND pg_catalog.has_table_privilege('@extschema@.monitoring_line', 'SELECT')) THEN
+    RAISE EXCEPTION 'permission denied for the monitoring tables'
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = pg_catalog.format('Role %s may not read monitored_household, monitoring_measure, monitoring_income and monitoring_line, which the reports read since version 1.1.', current_user),
+            HINT = 'An administrator grants the role its profile again, which keeps its regions: SELECT poverty_aid.grant_profile(role, profile) FROM poverty_aid.role_profile;';
+  END IF;
 
   RETURN QUERY
   WITH grp AS (
