@@ -73,3 +73,22 @@ INSERT INTO household (household_no, village_code, members, registered_on) VALUE
 SELECT key, numerator, denominator, value FROM indicator_report(NULL, '2020-03-31') WHERE key LIKE 'poverty_%';
 SELECT * FROM data_problems('2020-03-31');
 SELECT * FROM data_problems('2019-12-31');
+
+-- Income measures (ord 201-209) on six 2019 incomes against a line of 3,000
+-- yuan, weighted by members: 24 people, 16 below the line (H1 4 at 1,500;
+-- H3 3 at 2,400; H6 5 at 0; H7 4 at 2,000; H4's 5 at exactly 3,000 are not
+-- below), FGT(1) = (4*0.5 + 3*0.2 + 5*1 + 4/3)/24 = 0.372222, FGT(2) =
+-- (4*0.25 + 3*0.04 + 5 + 4/9)/24 = 0.273519, Watts NULL (H6 has no income),
+-- mean (6000 + 13500 + 7200 + 15000 + 0 + 8000)/24 = 2070.83, mean
+-- shortfall (6000 + 1800 + 15000 + 4000)/24 = 1116.67.  County 621027: 7 of
+-- 15 below, Watts (4 ln 2 + 3 ln 1.25)/15 = 0.229468.  As of 2020-03-31 the
+-- income year is 2019; as of 2019-12-31 it is 2019 too.
+INSERT INTO poverty_line (year, line) VALUES (2019, 3000) ON CONFLICT (year) DO UPDATE SET line = 3000;
+INSERT INTO household_income (household_id, year, per_capita_income) VALUES
+  (910001, 2019, 1500), (910002, 2019, 4500), (910004, 2019, 2400),
+  (910005, 2019, 3000), (910007, 2019, 0), (910008, 2019, 2000);
+SELECT key, numerator, denominator, value, unit FROM indicator_report(NULL, '2020-03-31') WHERE key LIKE 'income%';
+SELECT key, value FROM indicator_report(NULL, '2019-12-31') WHERE key = 'income_year';
+SELECT key, numerator, denominator, value FROM indicator_report('621027', '2020-03-31') WHERE key LIKE 'income%';
+SELECT region_code, key, numerator, denominator, value FROM indicator_values('2020-03-31', 'county')
+ WHERE key IN ('income_headcount_rate', 'income_watts') ORDER BY 1, 2;

@@ -52,8 +52,8 @@ done
 is "$status" "succeeded" "pg_cron ran the job (cron.job_run_details)"
 sql postgres "SELECT cron.unschedule($jobid)" >/dev/null
 is "$(sql $DB "SELECT job || ' ' || status || ' ' || rows_written FROM poverty_aid.job_run ORDER BY id LIMIT 1")" \
-	"take_snapshot succeeded 297" "the run is logged in poverty_aid.job_run"
-is "$(sql $DB "SELECT count(*) FROM poverty_aid.indicator_snapshot WHERE as_of = '2020-03-31'")" "297" \
+	"take_snapshot succeeded 528" "the run is logged in poverty_aid.job_run"
+is "$(sql $DB "SELECT count(*) FROM poverty_aid.indicator_snapshot WHERE as_of = '2020-03-31'")" "528" \
 	"the snapshot rows are there"
 is "$(sql $DB "SELECT numerator || '/' || denominator || ' ' || value FROM poverty_aid.indicator_snapshot WHERE as_of = '2020-03-31' AND region_code IS NULL AND indicator = 'village_exit_rate'")" \
 	"3/6 50.0" "with the report's figures (village exit rate 3/6)"

@@ -88,5 +88,37 @@ SQL
 )
 is "$(echo "$progress" | grep -c 'rows inserted after')" "3" "a long load reports its progress after each batch"
 
+# 5. A monitoring export in GB18030: load_files puts the household before the
+# monitoring files and those in their order; the measures name the monitored
+# household file's own ids.
+mkdir "$DIR/monitoring"
+{
+	printf 'household_no,village_code,members,registered_on,exited_on\n'
+	printf 'MON-1,653226100202,4,2014-03-01,2019-12-31\n'
+} | CRLF | iconv -f UTF-8 -t GB18030 > "$DIR/monitoring/household.csv"
+{
+	printf 'province_code,year,line\n650000,2021,4600\n'
+} | CRLF | iconv -f UTF-8 -t GB18030 > "$DIR/monitoring/monitoring_line.csv"
+{
+	printf 'id,household_no,village_code,members,category,risk_causes,identified_on,identified_by,note\n'
+	printf '7,MON-1,653226100202,4,exited_unstable,illness;disaster,2021-03-01,visit,因病\n'
+	printf '8,边缘-1,653226100202,3,marginal_at_risk,unemployment,2021-04-01,data_screening,\n'
+} | CRLF | iconv -f UTF-8 -t GB18030 > "$DIR/monitoring/monitored_household.csv"
+{
+	printf 'monitored_household_id,kind,started_on\n7,health,2021-03-10\n8,employment,2021-04-10\n'
+} | CRLF | iconv -f UTF-8 -t GB18030 > "$DIR/monitoring/monitoring_measure.csv"
+{
+	printf 'household_no,year,village_code,per_capita_income\n边缘-1,2021,653226100202,4300\n'
+} | CRLF | iconv -f UTF-8 -t GB18030 > "$DIR/monitoring/monitoring_income.csv"
+chmod 644 "$DIR"/monitoring/*.csv
+first=$(sql "$DB" "SELECT max(id) FROM poverty_aid.bulk_load")
+is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.load_files('$DIR/monitoring', 'GB18030')")" "0" \
+	"load_files: a monitoring export in GB18030 loads without errors"
+is "$(sql "$DB" "SELECT string_agg(target || ':' || rows_loaded, ' ' ORDER BY id) FROM poverty_aid.bulk_load WHERE id > $first")" \
+	"household:1 monitoring_line:1 monitored_household:2 monitoring_measure:2 monitoring_income:1" \
+	"... in dependency order: the household, then the monitoring lines, households, measures, incomes"
+is "$(sql "$DB" "SELECT string_agg(m.household_no || ':' || x.kind || ':' || coalesce(m.note, '-'), ' ' ORDER BY x.started_on) FROM poverty_aid.monitoring_measure x JOIN poverty_aid.monitored_household m ON m.id = x.monitored_household_id")" \
+	"MON-1:health:因病 边缘-1:employment:-" "... the measures reach the households by the file's ids, GB18030 text read correctly"
+
 sql postgres "DROP DATABASE $DB" >/dev/null
 done_testing

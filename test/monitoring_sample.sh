@@ -35,6 +35,9 @@ is "$(rep NULL 2023-12-31 risk_elimination_rate)" "10468/16500" "risk eliminated
 is "$(rep NULL 2023-12-31 monitoring_measure_coverage)" "4433/6032" "4,433 of the 6,032 with an active measure"
 is "$(rep NULL 2022-12-31 returned_to_poverty)" "100/" "100 households back in poverty in 2022"
 is "$(rep NULL 2021-12-31 monitored_households_marginal_at_risk)" "882/" "882 marginal households monitored at the end of 2021"
+is "$(sql "$DB" "SELECT count(*) || ' ' || count(*) FILTER (WHERE (r.numerator, r.denominator, r.value, r.unit) IS NOT DISTINCT FROM (m.numerator, m.denominator, m.value, m.unit))
+	  FROM poverty_aid.indicator_report(NULL, '2023-12-31') r JOIN poverty_aid.monitoring_report(NULL, '2023-12-31') m USING (key)")" \
+	"12 12" "the 2023 figures come out of indicator_report: its 12 monitoring rows equal monitoring_report's"
 
 # Yutian County against plain SQL.
 is "$(rep "'653226'" 2023-12-31 monitored_households)" \

@@ -7,8 +7,8 @@ SELECT plan(12);
 SET search_path = poverty_aid, public;
 
 CALL take_snapshot('2020-03-31');
-SELECT is((SELECT status::text || ' ' || rows_written FROM job_run ORDER BY id DESC LIMIT 1), 'succeeded 297',
-          'the run is logged: succeeded, 297 rows (27 indicators x (register + 3 provinces + 3 prefectures + 4 counties))');
+SELECT is((SELECT status::text || ' ' || rows_written FROM job_run ORDER BY id DESC LIMIT 1), 'succeeded 528',
+          'the run is logged: succeeded, 528 rows (48 indicators x (register + 3 provinces + 3 prefectures + 4 counties))');
 SELECT is(ARRAY(SELECT coalesce(region_code, 'register') FROM indicator_snapshot WHERE as_of = '2020-03-31'
                  GROUP BY region_code ORDER BY region_code NULLS FIRST),
           ARRAY['register', '130000000000', '130800000000', '130826000000', '620000000000', '621000000000',
@@ -32,7 +32,7 @@ SELECT is((SELECT run_id FROM indicator_snapshot WHERE as_of = '2020-03-31' LIMI
 -- Idempotent.
 CREATE TEMP TABLE first_snapshot AS SELECT * FROM indicator_snapshot WHERE as_of = '2020-03-31';
 CALL take_snapshot('2020-03-31');
-SELECT is((SELECT count(*)::int FROM indicator_snapshot WHERE as_of = '2020-03-31'), 297,
+SELECT is((SELECT count(*)::int FROM indicator_snapshot WHERE as_of = '2020-03-31'), 528,
           'a second run for the same date replaces its rows, never duplicates them');
 SELECT set_eq($$SELECT region_code, indicator, numerator, denominator, value FROM poverty_aid.indicator_snapshot WHERE as_of = '2020-03-31'$$,
               $$SELECT region_code, indicator, numerator, denominator, value FROM first_snapshot$$,

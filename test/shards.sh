@@ -63,10 +63,14 @@ is "$(sql $COORD "SELECT string_agg(srvname || '=' || array_to_string(srvoptions
 	"2" "the shards' servers are async_capable"
 
 # -- Reports equal the single node's ------------------------------------------
-vals() {	# vals DB AS_OF BY_LEVEL ROOT -> every row of indicator_values as text
+vals() {	# vals DB AS_OF BY_LEVEL ROOT [WHERE] -> the rows of indicator_values as text
 	sql "$1" "SELECT md5(string_agg(concat_ws('|', region_code, ord, key, label, numerator, denominator, value, unit, ratio), E'\n'))
-	          || ' ' || count(*) FROM poverty_aid.indicator_values('$2', $3, $4)"
+	          || ' ' || count(*) FROM poverty_aid.indicator_values('$2', $3, $4) ${5:-}"
 }
+# The income indices and means of the whole register are no sums of the
+# shards' values: NULL on a coordinator (docs/scale-out.md); every other key
+# is compared.
+INCOME_INDICES="ord BETWEEN 204 AND 209"
 pick() {	# pick SQL -> one code of the single node
 	sql $SINGLE "$1"
 }
@@ -77,8 +81,10 @@ PREF2=$(pick "SELECT min(parent_code) FROM poverty_aid.region WHERE level = 'cou
 COUNTY=522327000000
 COUNTY2=$(pick "SELECT min(l.region_code) FROM poverty_aid.poverty_listing l WHERE l.region_code LIKE '65%' AND poverty_aid.region_code_level(l.region_code) = 'county'")
 for d in 2014-12-31 2016-06-30 2019-12-31 2020-03-31; do
-	have=$(vals $COORD $d NULL NULL)
-	is "$have" "$(vals $SINGLE $d NULL NULL)" "the whole register on $d: every key equals the single node's"
+	is "$(vals $COORD $d NULL NULL "WHERE NOT ($INCOME_INDICES)")" "$(vals $SINGLE $d NULL NULL "WHERE NOT ($INCOME_INDICES)")" \
+		"the whole register on $d: every key equals the single node's (but the income indices)"
+	is "$(sql $COORD "SELECT count(*) FROM poverty_aid.indicator_values('$d') WHERE $INCOME_INDICES AND numerator IS NULL AND value IS NULL")" \
+		"6" "  the income indices and means of the whole register are NULL"
 	case $d in 2019-12-31|2020-03-31)
 		is "$(sql $COORD "SELECT numerator || '/' || coalesce(denominator::text, '-') FROM poverty_aid.indicator_report(NULL, '$d') WHERE key = 'jobs_found_attainment'")" \
 			"$(sql $SINGLE "SELECT numerator || '/' || coalesce(denominator::text, '-') FROM poverty_aid.indicator_report(NULL, '$d') WHERE key = 'jobs_found_attainment'")" \
@@ -106,7 +112,9 @@ is "$(sql $COORD "SELECT count(*) FROM poverty_aid.household")" "0" "(the coordi
 snap() {	# snap DB — take_snapshot on 2019-12-31, its rows as text
 	sql "$1" "SET client_min_messages = warning; CALL poverty_aid.take_snapshot('2019-12-31')" >/dev/null
 	sql "$1" "SELECT md5(string_agg(concat_ws('|', as_of, region_code, indicator, numerator, denominator, value), E'\n'
-	          ORDER BY region_code NULLS FIRST, indicator)) || ' ' || count(*) FROM poverty_aid.indicator_snapshot"
+	          ORDER BY region_code NULLS FIRST, indicator)) || ' ' || count(*) FROM poverty_aid.indicator_snapshot
+	          WHERE region_code IS NOT NULL OR indicator NOT IN ('income_poverty_gap', 'income_poverty_severity',
+	            'income_watts', 'income_gini', 'income_mean', 'income_poverty_gap_yuan')"
 }
 is "$(snap $COORD)" "$(snap $SINGLE)" "take_snapshot on the coordinator writes the single node's snapshot rows"
 out=$("${PSQL_T[@]}" -d $COORD -v VERBOSITY=verbose -c "SELECT * FROM poverty_aid.indicator_report(NULL, '1999-12-31')" 2>&1)
@@ -125,8 +133,9 @@ is "$(sql $COORD "SELECT poverty_aid.shard_rows_sql('indicator_values_at', '2019
 	"0" "a province is forwarded to the one shard that holds it"
 shipped=$(sql $COORD "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) $(sql $COORD "SELECT poverty_aid.shard_rows_sql('indicator_values_at', '2019-12-31', 'by_level = ''county'' AND root_code IS NULL')")" \
 	| grep 'Async Foreign Scan' | sed -n 's/.*rows=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s }')
-is "$shipped" "$(( 27 * $(sql $SINGLE "SELECT count(*) FROM poverty_aid.region WHERE level = 'county'") ))" \
-	"by county the shards ship 27 rows per county, not the register's rows"
+KEYS=$(sql $SINGLE "SELECT count(*) FROM poverty_aid.indicator_report(NULL, '2019-12-31')")
+is "$shipped" "$(( KEYS * $(sql $SINGLE "SELECT count(*) FROM poverty_aid.region WHERE level = 'county'") ))" \
+	"by county the shards ship one row per county and key ($KEYS keys), not the register's rows"
 one=$(sql ${SHARDS[0]} "EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF)
   SELECT * FROM poverty_aid_remote.indicator_values_at WHERE day = '2019-12-31' AND by_level IS NULL AND root_code IS NULL")
 echo "$one" | grep -A1 'Function Scan on poverty_aid.indicator_values' | grep -q 'loops=1)'
@@ -161,7 +170,7 @@ out=$("${PSQL_T[@]}" -d $COORD -c "SELECT count(*) FROM poverty_aid.county_indic
 echo "$out" | grep -q 'ERROR:  shard b is unreachable'
 ok $? "county_indicators_as_of fails the same way"
 is "$(sql $COORD "SELECT count(*) FROM poverty_aid.indicator_report('$(pick "SELECT min(code) FROM poverty_aid.region WHERE level = 'province'")', '2019-12-31')")" \
-	"27" "a province of shard a is still reported"
+	"$(sql $SINGLE "SELECT count(*) FROM poverty_aid.indicator_report(NULL, '2019-12-31')")" "a province of shard a is still reported"
 out=$("${PSQL_T[@]}" -d $COORD -c "SELECT * FROM poverty_aid.shard_check()" 2>&1)
 echo "$out" | grep -q 'ERROR:  shard b is unreachable'
 ok $? "shard_check names the shard that is down"

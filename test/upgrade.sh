@@ -158,20 +158,33 @@ sql "$SAMPLE" "CREATE EXTENSION poverty_aid VERSION '1.0'" >/dev/null
 start=$(date +%s)
 "${PSQL_T[@]}" -d "$SAMPLE" -f "$SRC/test/data/tianjin_2020.sql" >/dev/null 2>"$TMP/sample.log"
 ok $? "the sample data set loads into 1.0 (in $(( $(date +%s) - start )) s)"
+# A viewer of 1.0 (profile granted before the update).
+sql postgres "DROP ROLE IF EXISTS pa_t_upgrade_viewer; CREATE ROLE pa_t_upgrade_viewer" >/dev/null 2>&1
+sql "$SAMPLE" "SELECT poverty_aid.grant_profile('pa_t_upgrade_viewer', 'viewer', ARRAY['653226'])" >/dev/null
 sample_columns=$(sql "$SAMPLE" "SELECT string_agg(format('%s.%s', c.relname, a.attname), ',')
 	FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
 	WHERE c.relnamespace = 'poverty_aid'::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped")
 sample_rows=$(row_hashes "$SAMPLE" "$sample_columns")
 sample_report=$(report "$SAMPLE" NULL 2020-03-31)
 start=$(date +%s)
-sql "$SAMPLE" "ALTER EXTENSION poverty_aid UPDATE" >/dev/null 2>&1
+sql "$SAMPLE" "ALTER EXTENSION poverty_aid UPDATE" >"$TMP/sample_update.log" 2>&1
 ok $? "the sample register updates to $CURRENT (in $(( $(date +%s) - start )) s)"
 is "$(row_hashes "$SAMPLE" "$sample_columns")" "$sample_rows" "every row of the sample register is kept"
 is "$(common "$sample_report" "$(report "$SAMPLE" NULL 2020-03-31)")" "$sample_report" "the sample's city report is unchanged by the update"
 is "$(sql "$SAMPLE" "SELECT numerator || '/' || denominator FROM poverty_aid.indicator_report(NULL, '2020-03-31') WHERE key = 'county_exit_rate'")" \
 	"47/50" "after the update: 47 of the 50 poverty counties have exited"
+is "$(grep -c 'WARNING:.*do not hold the privileges of the tables new in' "$TMP/sample_update.log"; grep -c 'DETAIL:.*pa_t_upgrade_viewer' "$TMP/sample_update.log")" \
+	"$(printf '1\n1')" "the update warns that roles holding a profile lack the new tables, and names them"
+is "$(sql "$SAMPLE" "SET ROLE pa_t_upgrade_viewer; DO \$\$BEGIN PERFORM * FROM poverty_aid.indicator_report('653226', '2020-03-31');
+	  EXCEPTION WHEN insufficient_privilege THEN RAISE NOTICE '%|%', SQLERRM, SQLSTATE; END\$\$" 2>&1 | sed -n 's/.*NOTICE: *//p')" \
+	"permission denied for the monitoring tables|42501" "until then the 1.0 viewer's report says which tables she may not read"
+sql "$SAMPLE" "SELECT poverty_aid.grant_profile(role, profile) FROM poverty_aid.role_profile" >/dev/null
+is "$(sql "$SAMPLE" "SET ROLE pa_t_upgrade_viewer; SELECT count(*) || ' ' || min(scope) FROM poverty_aid.indicator_report('653226', '2020-03-31')")" \
+	"$(sql "$SAMPLE" "SELECT count(*) || ' 653226000000' FROM poverty_aid.indicator_definitions()")" \
+	"granted her profile again (regions kept), she gets every indicator of her county"
 
 for db in $OLD $NEW $SAMPLE; do
 	sql postgres "DROP DATABASE $db" >/dev/null
 done
+sql postgres "DROP ROLE pa_t_upgrade_viewer" >/dev/null
 done_testing

@@ -336,10 +336,15 @@ BEGIN
       @extschema@.ratio(coalesce(projg.projects, 0)::numeric, tgt.projects), coalesce(projg.projects, 0)::numeric)
    ) AS v (ord, key, label, unit, r, amount)
    ORDER BY grp.g, v.ord;
+
+  -- After exit (ord 101-112) and the income measures (ord 201-209), in the
+  -- same row shape.
+  RETURN QUERY SELECT * FROM @extschema@.monitoring_values(as_of, by_level, root_code);
+  RETURN QUERY SELECT * FROM @extschema@.income_values(as_of, by_level, root_code);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.indicator_values(date, @extschema@.region_level, text) IS
-  'Every indicator of indicator_report() as of a date for a region subtree (NULL: the whole register), for the subtree as a whole (by_level NULL) or for each of its regions at by_level; one pass over each table. The engine of indicator_report(), the BI views and take_snapshot()';
+  'Every indicator of indicator_report() as of a date for a region subtree (NULL: the whole register), for the subtree as a whole (by_level NULL) or for each of its regions at by_level, one pass over each table: the register indicators (ord 1-27), after exit (101-112, monitoring_values()) and the income measures (201-209, income_values()), defined in indicator_definitions(). The engine of indicator_report(), the BI views and take_snapshot()';
 
 CREATE FUNCTION @extschema@.indicator_report(region_code text DEFAULT NULL, as_of date DEFAULT current_date)
   RETURNS TABLE (key text, label text, scope text, numerator numeric, denominator numeric,
@@ -467,9 +472,43 @@ COMMENT ON FUNCTION @extschema@.data_problems(date) IS
 -- Flat rows for BI tools: one per county, village, helper and fund source,
 -- with codes, names, the names of the province, prefecture and county,
 -- counts, numerators and denominators next to the percentages.  Each view
--- is its as-of function called for current_date; the functions take any
--- date.  The county and village figures come from indicator_values(), so a
--- county's row equals indicator_report() for that county.
+-- is its as-of function called for view_as_of() (the session's setting
+-- poverty_aid.as_of, else today); the functions take any date.  The county
+-- and village figures come from indicator_values(), so a county's row equals
+-- indicator_report() for that county.  The bi_* views (47_bi.sql) are the
+-- ones to give a BI tool.
+
+-- The date the views report as of: a BI tool that only browses views can
+-- set it per session (SET), per connection (libpq options, JDBC options,
+-- ODBC ConnSettings) or per role or database (ALTER ROLE ... SET).
+-- PARALLEL RESTRICTED: the check of the value runs in a subtransaction
+-- (an exception block), which a parallel worker cannot start.
+CREATE FUNCTION @extschema@.view_as_of() RETURNS date
+  LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  setting text := pg_catalog.current_setting('poverty_aid.as_of', true);
+  as_of   date;
+BEGIN
+  IF setting IS NULL OR pg_catalog.btrim(setting) = '' THEN
+    RETURN current_date;
+  END IF;
+  BEGIN
+    as_of := setting::date;
+  EXCEPTION WHEN data_exception THEN
+    as_of := NULL;
+  END;
+  IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
+    RAISE EXCEPTION 'invalid value for poverty_aid.as_of'
+      USING ERRCODE = 'invalid_datetime_format',
+            DETAIL = pg_catalog.format('The setting poverty_aid.as_of is %L, which is not a date.', setting),
+            HINT = 'Set a date, e.g. SET poverty_aid.as_of = ''2020-03-31'', or RESET poverty_aid.as_of for today.';
+  END IF;
+  RETURN as_of;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.view_as_of() IS
+  'The date the report views are as of: the setting poverty_aid.as_of (a date, e.g. SET poverty_aid.as_of = ''2020-03-31''; per connection with the libpq option -c poverty_aid.as_of=2020-03-31, per role with ALTER ROLE ... SET), today when it is unset or empty; any other value is an error (22007). See docs/bi.md';
 
 CREATE FUNCTION @extschema@.county_indicators_as_of(as_of date)
   RETURNS TABLE (as_of date, county_code text, county_name text, prefecture_code text,
@@ -557,9 +596,9 @@ COMMENT ON FUNCTION @extschema@.county_indicators_as_of(date) IS
   'The county_indicators view as of any date: one row per county of the register, its figures equal to indicator_report(county, date). E.g. SELECT * FROM poverty_aid.county_indicators_as_of(''2020-03-31'')';
 
 CREATE VIEW @extschema@.county_indicators WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.county_indicators_as_of(current_date);
+  SELECT * FROM @extschema@.county_indicators_as_of(@extschema@.view_as_of());
 COMMENT ON VIEW @extschema@.county_indicators IS
-  'One row per county with its indicators as of today (county_indicators_as_of(date) for another date): codes and names of the county, prefecture and province, listing, exit rates, poor population, incidence, pairing coverage, funds, jobs, purchases, projects';
+  'One row per county with its indicators as of view_as_of(): the date in the setting poverty_aid.as_of, else today (county_indicators_as_of(date) for a date in the query): codes and names of the county, prefecture and province, listing, exit rates, poor population, incidence, pairing coverage, funds, jobs, purchases, projects';
 
 CREATE FUNCTION @extschema@.village_indicators_as_of(as_of date)
   RETURNS TABLE (as_of date, village_code text, village_name text, township_code text,
@@ -639,9 +678,9 @@ COMMENT ON FUNCTION @extschema@.village_indicators_as_of(date) IS
   'The village_indicators view as of any date: one row per listed poor village or village with registered households, its figures equal to indicator_report(village, date). E.g. SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'') WHERE high_incidence';
 
 CREATE VIEW @extschema@.village_indicators WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.village_indicators_as_of(current_date);
+  SELECT * FROM @extschema@.village_indicators_as_of(@extschema@.view_as_of());
 COMMENT ON VIEW @extschema@.village_indicators IS
-  'One row per listed poor village (or village with registered households) with its indicators as of today (village_indicators_as_of(date) for another date): names up to the province, listing, households, poor population, incidence against the exit threshold, pairings, funds, jobs, purchases, projects';
+  'One row per listed poor village (or village with registered households) with its indicators as of view_as_of(): the date in the setting poverty_aid.as_of, else today (village_indicators_as_of(date) for a date in the query): names up to the province, listing, households, poor population, incidence against the exit threshold, pairings, funds, jobs, purchases, projects';
 
 CREATE FUNCTION @extschema@.helper_indicators_as_of(as_of date)
   RETURNS TABLE (as_of date, helper_id bigint, helper_name text, kind @extschema@.helper_kind,
@@ -706,9 +745,9 @@ COMMENT ON FUNCTION @extschema@.helper_indicators_as_of(date) IS
   'The helper_indicators view as of any date: one row per helper with its pairings active on the date, the counties, villages and households they cover, its fund plans (years up to the date''s, allocated by it) and money in place, the jobs it arranged and the purchases it made this year. E.g. SELECT * FROM poverty_aid.helper_indicators_as_of(''2020-03-31'')';
 
 CREATE VIEW @extschema@.helper_indicators WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.helper_indicators_as_of(current_date);
+  SELECT * FROM @extschema@.helper_indicators_as_of(@extschema@.view_as_of());
 COMMENT ON VIEW @extschema@.helper_indicators IS
-  'One row per helper (district, enterprise, social organisation, …) with its pairings, targets covered, funds planned and in place, jobs arranged and purchases as of today (helper_indicators_as_of(date) for another date)';
+  'One row per helper (district, enterprise, social organisation, …) with its pairings, targets covered, funds planned and in place, jobs arranged and purchases as of view_as_of(): the date in the setting poverty_aid.as_of, else today (helper_indicators_as_of(date) for a date in the query)';
 
 CREATE FUNCTION @extschema@.fund_source_indicators_as_of(as_of date)
   RETURNS TABLE (as_of date, source @extschema@.fund_source, fiscal boolean, fund_plans bigint,
@@ -767,9 +806,9 @@ COMMENT ON FUNCTION @extschema@.fund_source_indicators_as_of(date) IS
   'The fund_source_indicators view as of any date: one row per fund source with its plans (years up to the date''s, allocated by it), money in place by the date, the same for this year''s plans, the shares planned for the deeply poor counties and for industry, and the plans allocated in January and February. E.g. SELECT * FROM poverty_aid.fund_source_indicators_as_of(''2020-03-31'')';
 
 CREATE VIEW @extschema@.fund_source_indicators WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.fund_source_indicators_as_of(current_date);
+  SELECT * FROM @extschema@.fund_source_indicators_as_of(@extschema@.view_as_of());
 COMMENT ON VIEW @extschema@.fund_source_indicators IS
-  'One row per fund source (municipal and district fiscal funds, enterprise and social donations, other) with funds planned and in place as of today (fund_source_indicators_as_of(date) for another date)';
+  'One row per fund source (municipal and district fiscal funds, enterprise and social donations, other) with funds planned and in place as of view_as_of(): the date in the setting poverty_aid.as_of, else today (fund_source_indicators_as_of(date) for a date in the query)';
 
 -- Column comments of the views: one text per column name, shared by the
 -- views that have the column.

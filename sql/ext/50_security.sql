@@ -447,11 +447,13 @@ DECLARE
     'region', 'region_population', 'poverty_listing', 'household', 'household_income',
     'poverty_line', 'person', 'helper', 'pairing', 'fund', 'fund_transfer', 'project',
     'project_beneficiary', 'employment', 'consumption_sale', 'target', 'job_run',
-    'indicator_snapshot', 'assessment', 'assessment_household'];
+    'indicator_snapshot', 'assessment', 'assessment_household',
+    'monitoring_line', 'monitored_household', 'monitoring_measure', 'monitoring_income', 'monitoring_candidate'];
   clerk_tables CONSTANT text[] := ARRAY[
     'region_population', 'poverty_listing', 'household', 'household_income', 'person',
     'pairing', 'fund', 'fund_transfer', 'project', 'project_beneficiary', 'employment',
-    'consumption_sale', 'assessment', 'assessment_household'];
+    'consumption_sale', 'assessment', 'assessment_household',
+    'monitored_household', 'monitoring_measure', 'monitoring_income'];
   access_tables CONSTANT text[] := ARRAY[
     'role_profile', 'region_assignment', 'helper_assignment', 'audit_log', 'bulk_load'];
   person_public CONSTANT text := 'id, household_id, relation, is_labour';

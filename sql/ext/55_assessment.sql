@@ -188,9 +188,9 @@ COMMENT ON FUNCTION @extschema@.exit_assessment(text, date) IS
   'The exit assessment of each county (or of one county: a code of 6 or 12 digits) by its latest survey on or before as_of: the wrongful exit, missed poor and approval rates as exact ratios of sampled households, in percent, with their 95% Wilson interval in percent, the threshold (exit_assessment_criteria(): at most 2%, at most 2%, at least 90%), whether the point estimate meets it (_met) and whether the whole interval does (_met_with_interval: upper bound <= 2%, lower bound >= 90%), next to exit_check()''s poverty incidence criterion; all_met and all_met_with_interval combine the four. A rate without sampled households is 0/0 and its verdicts NULL. E.g. SELECT * FROM poverty_aid.exit_assessment(NULL, ''2020-03-31'')';
 
 CREATE VIEW @extschema@.county_exit_assessment WITH (security_invoker) AS
-SELECT * FROM @extschema@.exit_assessment(NULL, current_date);
+SELECT * FROM @extschema@.exit_assessment(NULL, @extschema@.view_as_of());
 COMMENT ON VIEW @extschema@.county_exit_assessment IS
-  'exit_assessment() of every assessed county as of today: the three sample rates with 95% Wilson intervals against their thresholds and the incidence criterion';
+  'exit_assessment() of every assessed county as of view_as_of() (the date in the setting poverty_aid.as_of, else today): the three sample rates with 95% Wilson intervals against their thresholds and the incidence criterion';
 
 -- Row security, audit, dump ---------------------------------------------------------
 --

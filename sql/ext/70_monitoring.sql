@@ -424,6 +424,18 @@ BEGIN
   IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
     RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  -- A role that held a profile before the update to 1.1 cannot read the
+  -- monitoring tables until its profile is granted again (the update warns
+  -- and names such roles): say so rather than fail on the first table.
+  IF NOT (pg_catalog.has_table_privilege('@extschema@.monitored_household', 'SELECT')
+          AND pg_catalog.has_table_privilege('@extschema@.monitoring_measure', 'SELECT')
+          AND pg_catalog.has_table_privilege('@extschema@.monitoring_income', 'SELECT')
+          AND pg_catalog.has_table_privilege('@extschema@.monitoring_line', 'SELECT')) THEN
+    RAISE EXCEPTION 'permission denied for the monitoring tables'
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = pg_catalog.format('Role %s may not read monitored_household, monitoring_measure, monitoring_income and monitoring_line, which the reports read since version 1.1.', current_user),
+            HINT = 'An administrator grants the role its profile again, which keeps its regions: SELECT poverty_aid.grant_profile(role, profile) FROM poverty_aid.role_profile;';
+  END IF;
   PERFORM @extschema@.shard_local_only('monitoring_values');
 
   RETURN QUERY
@@ -581,9 +593,9 @@ COMMENT ON FUNCTION @extschema@.monitoring_county_indicators_as_of(date) IS
   'The monitoring_county_indicators view as of any date: one row per county of the register, its figures equal to monitoring_report(county, date). E.g. SELECT * FROM poverty_aid.monitoring_county_indicators_as_of(''2023-12-31'')';
 
 CREATE VIEW @extschema@.monitoring_county_indicators WITH (security_invoker = true) AS
-  SELECT * FROM @extschema@.monitoring_county_indicators_as_of(current_date);
+  SELECT * FROM @extschema@.monitoring_county_indicators_as_of(@extschema@.view_as_of());
 COMMENT ON VIEW @extschema@.monitoring_county_indicators IS
-  'One row per county with its monitoring indicators as of today (monitoring_county_indicators_as_of(date) for another date): households and people monitored by category, measure coverage, risk elimination, returns to poverty this year, incomes below the monitoring line';
+  'One row per county with its monitoring indicators as of view_as_of(): the date in the setting poverty_aid.as_of, else today (monitoring_county_indicators_as_of(date) for a date in the query): households and people monitored by category, measure coverage, risk elimination, returns to poverty this year, incomes below the monitoring line';
 
 DO $comments$
 DECLARE

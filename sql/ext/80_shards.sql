@@ -161,14 +161,18 @@ BEGIN
     -- region is forwarded whole to the shard holding its province.
     rows_sql := @extschema@.shard_rows_sql('indicator_values_at', as_of, filter,
                                            pg_catalog.left(scope, 2) || '0000000000');
-    RETURN QUERY EXECUTE 'SELECT * FROM (' || rows_sql || ') p ORDER BY p.region_code, p.ord';
+    -- In indicator_values()' order: its blocks (register, after exit,
+    -- income: ord 1-99, 100-199, 200-299), each by region and key.
+    RETURN QUERY EXECUTE 'SELECT * FROM (' || rows_sql || ') p ORDER BY p.ord / 100, p.region_code, p.ord';
     RETURN;
   END IF;
   -- The whole register: roll the shards' totals up.  Ratios are ratios of
   -- sums (rollup()); the units of the coverage ratios are disjoint across
   -- province shards (shard_check() verifies that no province is on two
   -- shards), so the sums are exact.  Attainments are recomputed from the
-  -- summed numerator and this node's national target.
+  -- summed numerator and this node's national target.  The income indices
+  -- and means (FGT, Watts, Gini, mean income and shortfall) are no sums:
+  -- the national row of each is NULL on a coordinator (docs/scale-out.md).
   rows_sql := @extschema@.shard_rows_sql('indicator_values_at', as_of, filter);
   RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH p AS (%s
@@ -180,7 +184,9 @@ BEGIN
        WHERE t.year = %s AND t.region_code IS NULL
     ), g AS (
       SELECT p.ord, p.key, min(p.label) AS label, min(p.unit) AS unit,
-             @extschema@.rollup(p.ratio) AS r, sum(p.numerator) AS total
+             @extschema@.rollup(p.ratio) AS r, sum(p.numerator) AS total,
+             bool_and(p.numerator IS NULL) AS not_a_sum,
+             CASE WHEN min(p.value) = max(p.value) THEN min(p.value) END AS common
         FROM p GROUP BY p.ord, p.key
     ), v AS (
       SELECT g.ord, g.key, g.label, g.unit,
@@ -188,11 +194,18 @@ BEGIN
                   WHEN g.key = 'consumption_sales_attainment' THEN @extschema@.ratio(g.total, t.sales)
                   WHEN g.key = 'projects_started_attainment' THEN @extschema@.ratio(g.total, t.projects)
                   WHEN g.unit = '%%' THEN g.r END AS r,
-             CASE WHEN g.unit <> '%%' OR g.key LIKE '%%\_attainment' THEN g.total END AS amount
+             -- counts and amounts add up; a value that is no sum (the
+             -- income year and line) is the shards' common value; an index
+             -- or mean of incomes cannot be rolled up from shard values
+             CASE WHEN g.unit = '%%' AND g.key NOT LIKE '%%\_attainment' THEN NULL
+                  WHEN NOT g.not_a_sum THEN g.total
+                  WHEN g.key IN ('income_year', 'income_poverty_line') THEN g.common END AS amount,
+             g.not_a_sum AND g.unit <> '%%' AS not_a_sum
         FROM g CROSS JOIN t
     )
     SELECT NULL::text, v.ord, v.key, v.label,
-           CASE WHEN v.unit = '%%' THEN coalesce(@extschema@.ratio_numerator(v.r), v.amount) ELSE v.amount END,
+           CASE WHEN v.unit = '%%' THEN coalesce(@extschema@.ratio_numerator(v.r), v.amount)
+                WHEN NOT v.not_a_sum THEN v.amount END,
            @extschema@.ratio_denominator(v.r),
            CASE WHEN v.unit = '%%' THEN @extschema@.ratio_percent(v.r, 1) ELSE v.amount END,
            v.unit, v.r

@@ -618,10 +618,15 @@ BEGIN
       @extschema@.ratio(coalesce(projg.projects, 0)::numeric, tgt.projects), coalesce(projg.projects, 0)::numeric)
    ) AS v (ord, key, label, unit, r, amount)
    ORDER BY grp.g, v.ord;
+
+  -- After exit (ord 101-112) and the income measures (ord 201-209), in the
+  -- same row shape.
+  RETURN QUERY SELECT * FROM @extschema@.monitoring_values(as_of, by_level, root_code);
+  RETURN QUERY SELECT * FROM @extschema@.income_values(as_of, by_level, root_code);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.indicator_values(date, @extschema@.region_level, text) IS
-  'Every indicator of indicator_report() as of a date for a region subtree (NULL: the whole register), for the subtree as a whole (by_level NULL) or for each of its regions at by_level; one pass over each table. The engine of indicator_report(), the BI views and take_snapshot()';
+  'Every indicator of indicator_report() as of a date for a region subtree (NULL: the whole register), for the subtree as a whole (by_level NULL) or for each of its regions at by_level, one pass over each table: the register indicators (ord 1-27), after exit (101-112, monitoring_values()) and the income measures (201-209, income_values()), defined in indicator_definitions(). The engine of indicator_report(), the BI views and take_snapshot()';
 
 CREATE OR REPLACE FUNCTION @extschema@.data_problems(as_of date DEFAULT current_date)
   RETURNS TABLE (region_code text, region_name text, level @extschema@.region_level, problem text,
