@@ -40,12 +40,18 @@ CREATE VIEW poverty_aid_remote.indicator_values_at WITH (security_invoker = true
 COMMENT ON VIEW poverty_aid_remote.indicator_values_at IS
   'indicator_values(day, by_level, root_code) of this node as a relation, for a coordinator''s foreign table: query it with WHERE day = D AND by_level ... AND root_code ... (NULL: IS NULL) and the function runs once; days 2000-01-01 to 2100-12-31';
 
+COMMENT ON COLUMN poverty_aid_remote.indicator_values_at.day IS 'The as_of argument: filter with day = D';
+COMMENT ON COLUMN poverty_aid_remote.indicator_values_at.by_level IS 'The by_level argument as text: filter with by_level = L or by_level IS NULL';
+COMMENT ON COLUMN poverty_aid_remote.indicator_values_at.root_code IS 'The root_code argument (12 digits): filter with root_code = C or root_code IS NULL';
+
 CREATE VIEW poverty_aid_remote.county_indicators_at WITH (security_invoker = true) AS
   SELECT d.day, c.*
     FROM (SELECT date '2000-01-01' + i AS day FROM pg_catalog.generate_series(0, 36889) i) d
    CROSS JOIN LATERAL @extschema@.county_indicators_as_of(d.day) c;
 COMMENT ON VIEW poverty_aid_remote.county_indicators_at IS
   'county_indicators_as_of(day) of this node as a relation, for a coordinator''s foreign table: query it with WHERE day = D; days 2000-01-01 to 2100-12-31';
+
+COMMENT ON COLUMN poverty_aid_remote.county_indicators_at.day IS 'The as_of argument: filter with day = D';
 
 CREATE VIEW poverty_aid_remote.village_indicators_at WITH (security_invoker = true) AS
   SELECT d.day, v.*
@@ -54,11 +60,16 @@ CREATE VIEW poverty_aid_remote.village_indicators_at WITH (security_invoker = tr
 COMMENT ON VIEW poverty_aid_remote.village_indicators_at IS
   'village_indicators_as_of(day) of this node as a relation, for a coordinator''s foreign table: query it with WHERE day = D; days 2000-01-01 to 2100-12-31';
 
+COMMENT ON COLUMN poverty_aid_remote.village_indicators_at.day IS 'The as_of argument: filter with day = D';
+
 CREATE VIEW poverty_aid_remote.node WITH (security_invoker = true) AS
   SELECT (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'poverty_aid') AS version,
          ARRAY(SELECT DISTINCT pg_catalog.left(g.code, 2) || '0000000000' FROM @extschema@.region g ORDER BY 1) AS provinces;
 COMMENT ON VIEW poverty_aid_remote.node IS
   'What a coordinator checks of a shard: the extension version it runs and the provinces its regions lie in (12-digit codes)';
+
+COMMENT ON COLUMN poverty_aid_remote.node.version IS 'Version of poverty_aid installed on this node';
+COMMENT ON COLUMN poverty_aid_remote.node.provinces IS 'Provinces (12-digit codes) that the regions of this node lie in';
 
 -- Coordinator side ---------------------------------------------------------------
 
