@@ -80,10 +80,12 @@ register_rows=$(on 0 single "SELECT (SELECT count(*) FROM poverty_aid.household)
   + (SELECT count(*) FROM poverty_aid.region_population) + (SELECT count(*) FROM poverty_aid.pairing)
   + (SELECT count(*) FROM poverty_aid.fund) + (SELECT count(*) FROM poverty_aid.fund_transfer)
   + (SELECT count(*) FROM poverty_aid.employment) + (SELECT count(*) FROM poverty_aid.consumption_sale)
-  + (SELECT count(*) FROM poverty_aid.project)")
+  + (SELECT count(*) FROM poverty_aid.project) + (SELECT count(*) FROM poverty_aid.household_income)
+  + (SELECT count(*) FROM poverty_aid.monitored_household) + (SELECT count(*) FROM poverty_aid.monitoring_measure)
+  + (SELECT count(*) FROM poverty_aid.monitoring_income)")
 households=$(on 0 single "SELECT count(*) FROM poverty_aid.household")
 
-printf '\nscale %s, %s shards on one machine (%s cores), %s households, %s register rows read by a national report\n' \
+printf '\nscale %s, %s shards on one machine (%s cores), %s households, %s rows in the register tables a national report reads\n' \
 	"$SCALE" "$N" "$(nproc)" "$households" "$register_rows"
 printf '%-34s %12s %12s %7s %14s\n' "report (2019-12-31)" "single ms" "sharded ms" "ratio" "rows shipped"
 row() {	# row LABEL SQL FILTER
