@@ -4,7 +4,8 @@
 # over three shard databases of the same cluster, reached by a coordinator
 # database through loopback postgres_fdw.  The coordinator's reports equal
 # the single node's key by key (numerator, denominator, value and the exact
-# ratio), ship one remote query per shard and no register rows, fail with an
+# ratio; the income indices of the whole register excepted, which are NULL
+# on a coordinator), ship one remote query per shard and no register rows, fail with an
 # error naming a shard that is down, and the functions that are not
 # shard-aware refuse to run on the coordinator.
 set -uo pipefail
@@ -108,6 +109,10 @@ for d in 2016-06-30 2020-03-31; do
 done
 is "$(sql $COORD "SELECT count(*) FROM poverty_aid.county_indicators WHERE designated")" "832" \
 	"the county_indicators view lists the 832 designated counties from the shards"
+bi() {	# bi DB — the bi_province view as of 2019-12-31, as text
+	sql "$1" "SET poverty_aid.as_of = '2019-12-31'; SELECT md5(string_agg(b::text, E'\n' ORDER BY b::text)) || ' ' || count(*) FROM poverty_aid.bi_province b"
+}
+is "$(bi $COORD)" "$(bi $SINGLE)" "the bi_province view equals the single node's (one forwarded query per province)"
 is "$(sql $COORD "SELECT count(*) FROM poverty_aid.household")" "0" "(the coordinator's register tables are empty)"
 snap() {	# snap DB — take_snapshot on 2019-12-31, its rows as text
 	sql "$1" "SET client_min_messages = warning; CALL poverty_aid.take_snapshot('2019-12-31')" >/dev/null
