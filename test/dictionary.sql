@@ -38,7 +38,7 @@ SELECT is((SELECT count(*)::int FROM data_dictionary WHERE kind = 'indicator' AN
           (SELECT count(*)::int FROM indicator_definitions()), 'data_dictionary defines every indicator');
 SELECT is((SELECT count(*)::int FROM data_dictionary WHERE kind IN ('table column', 'view column')),
           (SELECT count(*)::int FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-            WHERE c.relnamespace = 'poverty_aid'::regnamespace AND c.relkind IN ('r', 'v') AND a.attnum > 0
+            WHERE c.relnamespace IN ('poverty_aid'::regnamespace, 'poverty_aid_remote'::regnamespace) AND c.relkind IN ('r', 'v') AND a.attnum > 0
               AND NOT a.attisdropped),
           'data_dictionary lists every column of the extension''s tables and views');
 SELECT is((SELECT description FROM data_dictionary WHERE object_name = 'household' AND name = 'members'),

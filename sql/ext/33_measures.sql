@@ -215,6 +215,7 @@ CREATE FUNCTION @extschema@.income_measures(region_code text DEFAULT NULL, year 
                  poverty_gap_yuan double precision, median_income double precision)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('income_measures');
   WITH incomes AS (
     SELECT CASE WHEN income_measures.by_level IS NULL
                 THEN @extschema@.region_code(income_measures.region_code)

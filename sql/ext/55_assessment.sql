@@ -130,6 +130,7 @@ CREATE FUNCTION @extschema@.exit_assessment(county text DEFAULT NULL, as_of date
                  all_met boolean, all_met_with_interval boolean)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('exit_assessment');
   WITH latest AS (
     SELECT DISTINCT ON (a.county_code) a.id, a.county_code, a.assessed_on
       FROM @extschema@.assessment a

@@ -594,6 +594,7 @@ DECLARE
   hi integer;
   started timestamptz := clock_timestamp();
 BEGIN
+  PERFORM @extschema@.shard_local_only('load_staged');
   IF NOT EXISTS (SELECT 1 FROM @extschema@.load_targets() t WHERE t.target = load_staged.target) THEN
     RAISE EXCEPTION 'invalid load target'
       USING ERRCODE = 'invalid_parameter_value',
@@ -883,6 +884,7 @@ DECLARE
   positions integer[];
   n integer;
 BEGIN
+  PERFORM @extschema@.shard_local_only('load_csv');
   IF NOT EXISTS (SELECT 1 FROM @extschema@.load_targets() t WHERE t.target = load_csv.target) THEN
     RAISE EXCEPTION 'invalid load target'
       USING ERRCODE = 'invalid_parameter_value',

@@ -436,6 +436,7 @@ BEGIN
             DETAIL = pg_catalog.format('Role %s may not read monitored_household, monitoring_measure, monitoring_income and monitoring_line, which the reports read since version 1.1.', current_user),
             HINT = 'An administrator grants the role its profile again, which keeps its regions: SELECT poverty_aid.grant_profile(role, profile) FROM poverty_aid.role_profile;';
   END IF;
+  PERFORM @extschema@.shard_local_only('monitoring_values');
 
   RETURN QUERY
   WITH grp AS (
@@ -552,6 +553,7 @@ CREATE FUNCTION @extschema@.monitoring_county_indicators_as_of(as_of date)
                  households_below_line bigint, monitored_income_below_line numeric)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('monitoring_county_indicators_as_of');
   WITH v AS (
     SELECT * FROM @extschema@.monitoring_values(monitoring_county_indicators_as_of.as_of, 'county', NULL)
   ), p AS (
@@ -642,6 +644,7 @@ CREATE FUNCTION @extschema@.monitoring_candidates(as_of date DEFAULT current_dat
                  income_drop_share numeric)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('monitoring_candidates');
   WITH inc AS (
     SELECT i.household_no, i.village_code, i.year, i.per_capita_income, i.registered,
            lag(i.per_capita_income) OVER (PARTITION BY i.household_no ORDER BY i.year) AS previous_income,

@@ -68,6 +68,7 @@ CREATE OR REPLACE FUNCTION @extschema@.exit_check(as_of date DEFAULT current_dat
                  meets_threshold boolean)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('exit_check');
   WITH units AS (
     -- an exit after the date is not shown: it was not known on the date
     SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
@@ -140,7 +141,9 @@ CREATE OR REPLACE FUNCTION @extschema@.county_indicators_as_of(as_of date)
                  jobs_found bigint, consumption_sales numeric, projects_started bigint)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
-  WITH v AS (
+  SELECT * FROM @extschema@.shard_county_indicators(county_indicators_as_of.as_of) WHERE @extschema@.shard_is_coordinator()
+  UNION ALL
+  (WITH v AS (
     SELECT * FROM @extschema@.indicator_values(county_indicators_as_of.as_of, 'county', NULL)
   ), p AS (
     SELECT v.region_code,
@@ -198,7 +201,8 @@ BEGIN ATOMIC
     LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
     LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
     LEFT JOIN listing l ON l.region_code = c.code
-   ORDER BY c.code;
+   WHERE NOT @extschema@.shard_is_coordinator()
+   ORDER BY c.code);
 END;
 COMMENT ON FUNCTION @extschema@.county_indicators_as_of(date) IS
   'The county_indicators view as of any date: one row per county of the register, its figures equal to indicator_report(county, date). E.g. SELECT * FROM poverty_aid.county_indicators_as_of(''2020-03-31'')';
@@ -217,7 +221,9 @@ CREATE OR REPLACE FUNCTION @extschema@.village_indicators_as_of(as_of date)
                  jobs_found bigint, consumption_sales numeric, projects_started bigint)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
-  WITH v AS (
+  SELECT * FROM @extschema@.shard_village_indicators(village_indicators_as_of.as_of) WHERE @extschema@.shard_is_coordinator()
+  UNION ALL
+  (WITH v AS (
     SELECT * FROM @extschema@.indicator_values(village_indicators_as_of.as_of, 'village', NULL)
   ), p AS (
     SELECT v.region_code,
@@ -272,8 +278,8 @@ BEGIN ATOMIC
     LEFT JOIN @extschema@.region co ON co.code = @extschema@.region_ancestor_code(c.code, 'county')
     LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
     LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
-   WHERE l.region_code IS NOT NULL OR p.households_registered > 0
-   ORDER BY c.code;
+   WHERE (l.region_code IS NOT NULL OR p.households_registered > 0) AND NOT @extschema@.shard_is_coordinator()
+   ORDER BY c.code);
 END;
 COMMENT ON FUNCTION @extschema@.village_indicators_as_of(date) IS
   'The village_indicators view as of any date: one row per listed poor village or village with registered households, its figures equal to indicator_report(village, date). E.g. SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'') WHERE high_incidence';
@@ -387,6 +393,10 @@ BEGIN
   END IF;
   IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
     RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF @extschema@.shard_is_coordinator() THEN
+    RETURN QUERY SELECT * FROM @extschema@.shard_indicator_values(as_of, by_level, root_code);
+    RETURN;
   END IF;
   unit_level := CASE WHEN coalesce(by_level, scope_level) IN ('township', 'village') THEN 'village' ELSE 'county' END;
 
@@ -623,6 +633,7 @@ CREATE OR REPLACE FUNCTION @extschema@.data_problems(as_of date DEFAULT current_
                  poor_population bigint, rural_population bigint, population_year integer)
   LANGUAGE sql STABLE
 BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('data_problems');
   WITH poor AS (
     SELECT h.village_code, sum(h.members)::bigint AS poor
       FROM @extschema@.household h

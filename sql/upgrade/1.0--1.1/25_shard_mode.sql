@@ -1,0 +1,3 @@
+-- Scale-out: the node's mode and the coordinator side of the per-region
+-- views, needed by the report functions restated in the following pieces.
+-- @include sql/ext/32_shard_mode.sql
