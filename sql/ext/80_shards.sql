@@ -62,6 +62,44 @@ COMMENT ON VIEW poverty_aid_remote.village_indicators_at IS
 
 COMMENT ON COLUMN poverty_aid_remote.village_indicators_at.day IS 'The as_of argument: filter with day = D';
 
+-- The income measures of the whole register are no sums of the shards'
+-- values, but their exact partial states are: each shard ships one row of
+-- states (fgt_partial and friends) and the coordinator rolls them up with
+-- measure_rollup(), bit for bit the single node's figure.  The Gini
+-- coefficient has no fixed-size state (it needs the distribution), so it
+-- alone stays NULL for the whole register on a coordinator.
+CREATE FUNCTION @extschema@.income_partials(as_of date)
+  RETURNS TABLE (poverty_gap bytea, poverty_severity bytea, watts bytea, mean bytea,
+                 poverty_gap_yuan bytea, incomes_at_or_below_zero bigint)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT @extschema@.shard_local_only('income_partials');
+  WITH inc AS (
+    SELECT i.per_capita_income::double precision AS y, l.line::double precision AS z, h.members
+      FROM @extschema@.household_income i
+      JOIN @extschema@.household h ON h.id = i.household_id
+      LEFT JOIN @extschema@.poverty_line l ON l.year = i.year
+     WHERE i.year = @extschema@.income_year(income_partials.as_of)
+  )
+  SELECT @extschema@.fgt_partial(inc.y, inc.z, 1, inc.members),
+         @extschema@.fgt_partial(inc.y, inc.z, 2, inc.members),
+         @extschema@.watts_partial(inc.y, inc.z, inc.members) FILTER (WHERE inc.y > 0),
+         @extschema@.income_mean_partial(inc.y, inc.members),
+         @extschema@.poverty_gap_yuan_partial(inc.y, inc.z, inc.members),
+         count(*) FILTER (WHERE inc.y <= 0)
+    FROM inc;
+END;
+COMMENT ON FUNCTION @extschema@.income_partials(date) IS
+  'The partial states of the income measures of income_values() for this whole node (FGT(1), FGT(2), Watts over positive incomes, mean income, mean shortfall; measure_rollup() states) and the number of incomes at or below zero: what a shard ships so that a coordinator rolls the whole register''s measures up exactly';
+
+CREATE VIEW poverty_aid_remote.income_partials_at WITH (security_invoker = true) AS
+  SELECT d.day, p.*
+    FROM (SELECT date '2000-01-01' + i AS day FROM pg_catalog.generate_series(0, 36889) i) d
+   CROSS JOIN LATERAL @extschema@.income_partials(d.day) p;
+COMMENT ON VIEW poverty_aid_remote.income_partials_at IS
+  'income_partials(day) of this node as a relation, for a coordinator''s foreign table: query it with WHERE day = D; days 2000-01-01 to 2100-12-31';
+COMMENT ON COLUMN poverty_aid_remote.income_partials_at.day IS 'The as_of argument: filter with day = D';
+
 CREATE VIEW poverty_aid_remote.node WITH (security_invoker = true) AS
   SELECT (SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'poverty_aid') AS version,
          ARRAY(SELECT DISTINCT pg_catalog.left(g.code, 2) || '0000000000' FROM @extschema@.region g ORDER BY 1) AS provinces;
@@ -182,11 +220,19 @@ BEGIN
   -- province shards (shard_check() verifies that no province is on two
   -- shards), so the sums are exact.  Attainments are recomputed from the
   -- summed numerator and this node's national target.  The income indices
-  -- and means (FGT, Watts, Gini, mean income and shortfall) are no sums:
-  -- the national row of each is NULL on a coordinator (docs/scale-out.md).
+  -- and means roll up from the shards' partial states (income_partials());
+  -- the Gini coefficient has none: NULL on a coordinator (docs/scale-out.md).
   rows_sql := @extschema@.shard_rows_sql('indicator_values_at', as_of, filter);
   RETURN QUERY EXECUTE pg_catalog.format($q$
     WITH p AS (%s
+    ), ip AS (
+      SELECT @extschema@.measure_rollup(q.poverty_gap) AS income_poverty_gap,
+             @extschema@.measure_rollup(q.poverty_severity) AS income_poverty_severity,
+             CASE WHEN sum(q.incomes_at_or_below_zero) = 0
+                  THEN @extschema@.measure_rollup(q.watts) END AS income_watts,
+             @extschema@.measure_rollup(q.mean) AS income_mean,
+             @extschema@.measure_rollup(q.poverty_gap_yuan) AS income_poverty_gap_yuan
+        FROM (%s) q
     ), t AS (
       SELECT max(t.target_value) FILTER (WHERE t.indicator = 'jobs_found') AS jobs,
              max(t.target_value) FILTER (WHERE t.indicator = 'consumption_sales') AS sales,
@@ -210,9 +256,14 @@ BEGIN
              -- or mean of incomes cannot be rolled up from shard values
              CASE WHEN g.unit = '%%' AND g.key NOT LIKE '%%\_attainment' THEN NULL
                   WHEN NOT g.not_a_sum THEN g.total
-                  WHEN g.key IN ('income_year', 'income_poverty_line') THEN g.common END AS amount,
+                  WHEN g.key IN ('income_year', 'income_poverty_line') THEN g.common
+                  WHEN g.key = 'income_poverty_gap' THEN round(ip.income_poverty_gap::numeric, 6)
+                  WHEN g.key = 'income_poverty_severity' THEN round(ip.income_poverty_severity::numeric, 6)
+                  WHEN g.key = 'income_watts' THEN round(ip.income_watts::numeric, 6)
+                  WHEN g.key = 'income_mean' THEN round(ip.income_mean::numeric, 2)
+                  WHEN g.key = 'income_poverty_gap_yuan' THEN round(ip.income_poverty_gap_yuan::numeric, 2) END AS amount,
              g.not_a_sum AND g.unit <> '%%' AS not_a_sum
-        FROM g CROSS JOIN t
+        FROM g CROSS JOIN t CROSS JOIN ip
     )
     SELECT NULL::text, v.ord, v.key, v.label,
            CASE WHEN v.unit = '%%' THEN coalesce(@extschema@.ratio_numerator(v.r), v.amount)
@@ -220,7 +271,8 @@ BEGIN
            @extschema@.ratio_denominator(v.r),
            CASE WHEN v.unit = '%%' THEN @extschema@.ratio_percent(v.r, 1) ELSE v.amount END,
            v.unit, v.r
-      FROM v ORDER BY v.ord$q$, rows_sql, extract(year FROM as_of)::integer);
+      FROM v ORDER BY v.ord$q$, rows_sql, @extschema@.shard_rows_sql('income_partials_at', as_of),
+    extract(year FROM as_of)::integer);
 EXCEPTION WHEN connection_exception THEN
   PERFORM @extschema@.shard_unreachable(SQLSTATE, SQLERRM);
 END
@@ -298,7 +350,7 @@ BEGIN
   -- The version first: an older shard has no shard views to import.
   PERFORM @extschema@.shard_refresh(name);
   EXECUTE pg_catalog.format('IMPORT FOREIGN SCHEMA poverty_aid_remote LIMIT TO (indicator_values_at, '
-                            'county_indicators_at, village_indicators_at, node) '
+                            'county_indicators_at, village_indicators_at, income_partials_at, node) '
                             'FROM SERVER %I INTO %I', name, fschema);
   PERFORM @extschema@.shard_refresh(name);
   RETURN QUERY SELECT t.name, t.server, t.version, t.provinces FROM @extschema@.shard t WHERE t.name = shard_add.name;
