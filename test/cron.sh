@@ -5,11 +5,11 @@
 # seconds schedules), and check pg_cron's run record, job_run and the
 # snapshot rows.
 #
-# pg_cron's scheduler connects over libpq to cron.host (default localhost);
-# the test cluster listens on a Unix socket only, so when listen_addresses
-# is empty the test points cron.host at the socket directory (ALTER SYSTEM,
-# a restart: the setting is read at server start) and puts it back at the
-# end.
+# pg_cron's scheduler connects over libpq to cron.host (default localhost).
+# test/run sets it to its socket directory (its cluster also listens on
+# 127.0.0.1, for pgJDBC); a cluster that listens on a socket only
+# (empty listen_addresses) gets cron.host pointed at its socket directory
+# (ALTER SYSTEM and a restart: it is read at server start), reset at the end.
 set -uo pipefail
 . "$(dirname "$0")/lib/tap.bash"
 
