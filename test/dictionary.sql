@@ -4,7 +4,7 @@
 -- every column of the extension's tables and views, and every profile can
 -- read it.
 BEGIN;
-SELECT plan(12);
+SELECT plan(21);
 \ir fixtures/reports.sql
 SET search_path = poverty_aid, public;
 
@@ -33,6 +33,17 @@ SELECT is(ARRAY(SELECT DISTINCT unit FROM indicator_definitions() ORDER BY 1),
 SELECT is(ARRAY(SELECT v.key FROM indicator_values('2020-03-31') v JOIN indicator_definitions() d USING (key)
                  WHERE (d.unit = '%') IS DISTINCT FROM (v.ratio IS NOT NULL)),
           '{}'::text[], 'exactly the % indicators carry a ratio');
+
+-- The three engines of those rows check their arguments alike
+-- (report_check_arguments()).
+SELECT throws_ok(format('SELECT * FROM %s(NULL)', f), '22004', 'as_of must not be NULL', f || ': a NULL date is 22004')
+  FROM unnest(ARRAY['indicator_values', 'monitoring_values', 'income_values']) f;
+SELECT throws_ok(format('SELECT * FROM %s(''2020-03-31'', NULL, ''659999'')', f), '22023',
+                 'region 659999000000 is not in poverty_aid.region', f || ': an unknown region is 22023')
+  FROM unnest(ARRAY['indicator_values', 'monitoring_values', 'income_values']) f;
+SELECT throws_ok(format('SELECT * FROM %s(''2020-03-31'', ''province'', ''653226'')', f), '22023',
+                 'cannot group a county by province', f || ': a level above the region is 22023')
+  FROM unnest(ARRAY['indicator_values', 'monitoring_values', 'income_values']) f;
 
 SELECT is((SELECT count(*)::int FROM data_dictionary WHERE kind = 'indicator' AND description IS NOT NULL),
           (SELECT count(*)::int FROM indicator_definitions()), 'data_dictionary defines every indicator');

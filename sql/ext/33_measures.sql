@@ -279,17 +279,7 @@ DECLARE
   z           numeric := (SELECT l.line FROM @extschema@.poverty_line l WHERE l.year = y);
   small_scope boolean := coalesce(scope_level >= 'county', false);
 BEGIN
-  IF as_of IS NULL THEN
-    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
-    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
-  END IF;
-  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
-    RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
-  END IF;
+  PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
 
   RETURN QUERY
   WITH grp AS (

@@ -84,6 +84,31 @@ $$;
 COMMENT ON FUNCTION @extschema@.report_data_problem(text, bigint, bigint, date) IS
   'Internal to indicator_values(): warns that a region is left out of the poverty incidence because it has more poor people than population (naming the region and both figures) and returns false';
 
+-- The arguments of the report engines (indicator_values(), monitoring_values(),
+-- income_values()): a date, a region of the register the caller may read
+-- (NULL: the whole register), and a level at or below it to group by.
+CREATE FUNCTION @extschema@.report_check_arguments(as_of date, by_level @extschema@.region_level, scope text)
+  RETURNS void
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF as_of IS NULL THEN
+    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
+    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
+  END IF;
+  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < @extschema@.region_code_level(scope) THEN
+    RAISE EXCEPTION 'cannot group a % by %', @extschema@.region_code_level(scope), by_level
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.report_check_arguments(date, @extschema@.region_level, text) IS
+  'Internal to the report engines (indicator_values(), monitoring_values(), income_values()): raises 22004 for a NULL date, 22023 for a scope (12-digit code) that is not a region the caller may read, or a by_level above the scope''s level';
+
 CREATE FUNCTION @extschema@.indicator_values(as_of date, by_level @extschema@.region_level DEFAULT NULL,
                                              root_code text DEFAULT NULL)
   RETURNS TABLE (region_code text, ord integer, key text, label text, numerator numeric,
@@ -101,17 +126,7 @@ DECLARE
   feb_end     date := make_date(y, 3, 1) - 1;
   unit_level  @extschema@.region_level;
 BEGIN
-  IF as_of IS NULL THEN
-    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
-    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
-  END IF;
-  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
-    RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
-  END IF;
+  PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
   IF @extschema@.shard_is_coordinator() THEN
     RETURN QUERY SELECT * FROM @extschema@.shard_indicator_values(as_of, by_level, root_code);
     RETURN;
@@ -356,7 +371,7 @@ BEGIN ATOMIC
    ORDER BY v.ord;
 END;
 COMMENT ON FUNCTION @extschema@.indicator_report(text, date) IS
-  'One row per indicator for a region subtree (code of 6, 9 or 12 digits; NULL: the whole register) as of a date: stable key, label, scope, numerator, denominator, value (percent with one digit for ratios, else the count or amount), unit and the exact ratio. E.g. SELECT * FROM poverty_aid.indicator_report(NULL, ''2020-03-31''). Definitions: docs/reports.md';
+  'One row per indicator for a region subtree (code of 6, 9 or 12 digits; NULL: the whole register) as of a date: stable key, label, scope, numerator, denominator, value (percent with one digit for ratios, else the count, amount or index), unit and the exact ratio; the keys are defined in indicator_definitions(). E.g. SELECT * FROM poverty_aid.indicator_report(NULL, ''2020-03-31''). Definitions: docs/reports.md';
 
 -- Exit check ----------------------------------------------------------------
 
@@ -1012,11 +1027,11 @@ COMMENT ON COLUMN @extschema@.indicator_trend.region_name IS 'Name of the region
 COMMENT ON COLUMN @extschema@.indicator_trend.region_level IS 'Level of the region (NULL for the whole register)';
 COMMENT ON COLUMN @extschema@.indicator_trend.indicator IS 'Indicator key, as in indicator_report()';
 COMMENT ON COLUMN @extschema@.indicator_trend.label IS 'Indicator label';
-COMMENT ON COLUMN @extschema@.indicator_trend.unit IS 'Unit of value: % for ratios, else people, villages, yuan, projects';
+COMMENT ON COLUMN @extschema@.indicator_trend.unit IS 'Unit of value: % for ratios, else the unit of the count or amount (people, households, villages, yuan, projects, year) or index (indicator_definitions())';
 COMMENT ON COLUMN @extschema@.indicator_trend.as_of IS 'Date of the snapshot';
 COMMENT ON COLUMN @extschema@.indicator_trend.numerator IS 'Numerator of a ratio, or the count or amount';
 COMMENT ON COLUMN @extschema@.indicator_trend.denominator IS 'Denominator of a ratio (NULL for counts and amounts)';
-COMMENT ON COLUMN @extschema@.indicator_trend.value IS 'Percent (one digit) for ratios, else the count or amount';
+COMMENT ON COLUMN @extschema@.indicator_trend.value IS 'Percent (one digit) for ratios, else the count, amount or index';
 COMMENT ON COLUMN @extschema@.indicator_trend.previous_as_of IS 'Date of the previous snapshot of the series (NULL for the first)';
 COMMENT ON COLUMN @extschema@.indicator_trend.previous_value IS 'Value at the previous snapshot';
 COMMENT ON COLUMN @extschema@.indicator_trend.change IS 'value - previous_value (percentage points for ratios)';

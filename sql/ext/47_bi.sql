@@ -245,7 +245,7 @@ COMMENT ON COLUMN @extschema@.bi_monthly.region_level IS 'Level of the region: p
 COMMENT ON COLUMN @extschema@.bi_monthly.month IS 'First day of the month';
 COMMENT ON COLUMN @extschema@.bi_monthly.as_of IS 'Date of the snapshot used: the last one of the month (on or before view_as_of())';
 COMMENT ON COLUMN @extschema@.bi_monthly.key IS 'Indicator key, as in indicator_report() and indicator_definitions()';
-COMMENT ON COLUMN @extschema@.bi_monthly.unit IS 'Unit: % for a ratio, else the unit of the count or amount (people, villages, yuan, projects, ...)';
+COMMENT ON COLUMN @extschema@.bi_monthly.unit IS 'Unit: % for a ratio, else the unit of the count or amount (people, households, villages, yuan, projects, year) or index, as in indicator_definitions()';
 COMMENT ON COLUMN @extschema@.bi_monthly.numerator IS 'Numerator of a ratio, or the count or amount; sum it over regions. NULL for a figure that is not a sum (an index, a year, a line, a mean: see value)';
 COMMENT ON COLUMN @extschema@.bi_monthly.denominator IS 'Denominator of a ratio (NULL for counts and amounts); sum it over regions';
 COMMENT ON COLUMN @extschema@.bi_monthly.pct IS 'Percent with one digit for a ratio (NULL for counts and amounts, and when there is nothing to count); do not average it';

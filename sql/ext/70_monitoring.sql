@@ -407,23 +407,12 @@ $$
 #variable_conflict use_column
 DECLARE
   scope       text := @extschema@.region_code(root_code);
-  scope_level @extschema@.region_level := @extschema@.region_code_level(scope);
   lo          text := coalesce(scope, '000000000000');
   hi          text := coalesce(@extschema@.region_subtree_end(scope), '999999999999');
   y           integer := extract(year FROM as_of)::integer;
   year_start  date := make_date(y, 1, 1);
 BEGIN
-  IF as_of IS NULL THEN
-    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
-    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
-  END IF;
-  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
-    RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
-  END IF;
+  PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
   -- A role that held a profile before the update to 1.1 cannot read the
   -- monitoring tables until its profile is granted again (the update warns
   -- and names such roles): say so rather than fail on the first table.

@@ -366,6 +366,31 @@ $$;
 COMMENT ON FUNCTION @extschema@.report_data_problem(text, bigint, bigint, date) IS
   'Internal to indicator_values(): warns that a region is left out of the poverty incidence because it has more poor people than population (naming the region and both figures) and returns false';
 
+-- The arguments of the report engines (indicator_values(), monitoring_values(),
+-- income_values()): a date, a region of the register the caller may read
+-- (NULL: the whole register), and a level at or below it to group by.
+CREATE FUNCTION @extschema@.report_check_arguments(as_of date, by_level @extschema@.region_level, scope text)
+  RETURNS void
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF as_of IS NULL THEN
+    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
+    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
+  END IF;
+  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < @extschema@.region_code_level(scope) THEN
+    RAISE EXCEPTION 'cannot group a % by %', @extschema@.region_code_level(scope), by_level
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.report_check_arguments(date, @extschema@.region_level, text) IS
+  'Internal to the report engines (indicator_values(), monitoring_values(), income_values()): raises 22004 for a NULL date, 22023 for a scope (12-digit code) that is not a region the caller may read, or a by_level above the scope''s level';
+
 CREATE OR REPLACE FUNCTION @extschema@.indicator_values(as_of date, by_level @extschema@.region_level DEFAULT NULL,
                                              root_code text DEFAULT NULL)
   RETURNS TABLE (region_code text, ord integer, key text, label text, numerator numeric,
@@ -383,17 +408,7 @@ DECLARE
   feb_end     date := make_date(y, 3, 1) - 1;
   unit_level  @extschema@.region_level;
 BEGIN
-  IF as_of IS NULL THEN
-    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
-    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
-  END IF;
-  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < scope_level THEN
-    RAISE EXCEPTION 'cannot group a % by %', scope_level, by_level USING ERRCODE = 'invalid_parameter_value';
-  END IF;
+  PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
   IF @extschema@.shard_is_coordinator() THEN
     RETURN QUERY SELECT * FROM @extschema@.shard_indicator_values(as_of, by_level, root_code);
     RETURN;
