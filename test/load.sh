@@ -7,7 +7,7 @@
 # Serialization failures are retried (--max-tries); no other error is
 # allowed.  Afterwards every row is accounted for: per clerk, the households,
 # transfers, their sum and the audit records equal what pgbench reports as
-# committed.
+# committed; and the household tally the reports read equals the register.
 set -uo pipefail
 . "$(dirname "$0")/lib/tap.bash"
 . "$(dirname "$0")/lib/load_setup.bash"
@@ -110,6 +110,10 @@ is "$(sql $DB "SELECT count(*) FROM poverty_aid.household")" "$((hh_before + com
 ok $([ "$(sql $DB "SELECT count(*) FROM poverty_aid.audit_log")" -ge $((audit_before + 2 * committed_total)) ]; echo $?) \
 	"the audit trail grew by at least 2 x $committed_total records"
 ok $([ "$(sql $DB "SELECT count(*) FROM poverty_aid.indicator_snapshot")" -gt 0 ]; echo $?) "the snapshot session wrote snapshots"
+if has_function $DB "poverty_aid.household_tally_check(date)"; then
+	is "$(sql $DB "SELECT count(*) FROM poverty_aid.household_tally_check()")" "0" \
+		"the household tally the reports read equals the register after the concurrent clerks' inserts"
+fi
 echo "# load: 8 clients for ${SECONDS_RUN}s; readers: $reader_kind; snapshots: $snap_kind"
 echo "# load: total $total_tps tps; clerks committed $committed_total transactions ($((2 * committed_total)) rows + $((2 * committed_total)) audit records checked); $retried_total retried serialization failures; 0 failed"
 done_testing

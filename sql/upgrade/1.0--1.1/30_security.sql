@@ -431,17 +431,10 @@ BEGIN
            @extschema@.exit_rate(l.listed_on, l.exited_on, as_of) FILTER (WHERE l.lvl = 'county') AS county_exit,
            @extschema@.exit_rate(l.listed_on, l.exited_on, as_of) FILTER (WHERE l.lvl = 'village') AS village_exit
       FROM lst l GROUP BY 1
-  ), hh AS (
-    SELECT h.village_code, h.members, h.registered_on, h.exited_on,
-           row_number() OVER (PARTITION BY h.household_no ORDER BY h.registered_on) AS period_no
-      FROM @extschema@.household h
-     WHERE h.village_code BETWEEN lo AND hi AND h.registered_on <= as_of
   ), vil AS MATERIALIZED (
-    SELECT hh.village_code,
-           @extschema@.exit_rate(hh.registered_on, hh.exited_on, as_of) AS hh_exit,
-           coalesce(sum(hh.members) FILTER (WHERE hh.period_no = 1), 0)::bigint AS baseline,
-           coalesce(sum(hh.members) FILTER (WHERE hh.exited_on IS NULL OR hh.exited_on > as_of), 0)::bigint AS poor
-      FROM hh GROUP BY 1
+    -- per village, from the household tally (52_household_tally.sql)
+    SELECT t.village_code, @extschema@.ratio(t.exits, t.periods) AS hh_exit, t.baseline, t.poor
+      FROM @extschema@.household_tally_village(as_of, lo, hi) t
   ), hhg AS (
     SELECT @extschema@.report_group(v.village_code, by_level, scope) AS g,
            @extschema@.rollup(v.hh_exit) AS hh_exit,
