@@ -70,6 +70,8 @@ CREATE TABLE @extschema@.household_tally_lock (
 INSERT INTO @extschema@.household_tally_lock (bucket) SELECT generate_series(0, 1023);
 COMMENT ON TABLE @extschema@.household_tally_lock IS
   'Internal to the household tally: a row per hash bucket of household numbers (hashtextextended(household_no, 0) & 1023), updated by each write to household so that concurrent writers of one household are ordered; writes counts them';
+COMMENT ON COLUMN @extschema@.household_tally_lock.bucket IS 'Hash bucket of household numbers: hashtextextended(household_no, 0) & 1023';
+COMMENT ON COLUMN @extschema@.household_tally_lock.writes IS 'Statements that wrote periods of households of the bucket (since install or restore)';
 
 -- Readers see the villages of their read scope, as in household; nobody but
 -- the triggers (SECURITY DEFINER) writes.
