@@ -4,7 +4,7 @@
 # The reference is indicator_values() as it was before the tally: the same
 # function text with the tally's per-village sums replaced by the plain SQL
 # over household it used to run (row_number() over each household's
-# periods).  On the sample data set, at 12 random dates and the edges of
+# periods).  On the sample data set, at 6 random dates and 6 edges of
 # years and months, the whole report, by county and by village, must equal
 # the reference key by key; so after random inserts, updates and deletes of
 # every kind (earlier periods that become a household's first, moves between
