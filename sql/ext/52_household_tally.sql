@@ -183,6 +183,13 @@ CREATE TRIGGER household_tally_delete AFTER DELETE ON @extschema@.household
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.household_tally_trigger();
 CREATE TRIGGER household_tally_truncate AFTER TRUNCATE ON @extschema@.household
   FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.household_tally_trigger();
+-- The tally follows the rows whoever writes them: also a session with
+-- session_replication_role = replica (a logical replication subscriber, a
+-- copy between nodes), unlike the audit trigger.
+ALTER TABLE @extschema@.household ENABLE ALWAYS TRIGGER household_tally_insert;
+ALTER TABLE @extschema@.household ENABLE ALWAYS TRIGGER household_tally_update;
+ALTER TABLE @extschema@.household ENABLE ALWAYS TRIGGER household_tally_delete;
+ALTER TABLE @extschema@.household ENABLE ALWAYS TRIGGER household_tally_truncate;
 
 -- The figures of each village of a subtree on a day, from the tally.
 CREATE FUNCTION @extschema@.household_tally_village(as_of date, lo text DEFAULT '000000000000', hi text DEFAULT '999999999999')
