@@ -18,9 +18,13 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_proc.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
 
 #include "region_code.h"
 
@@ -185,6 +189,94 @@ pa_region_code_level(PG_FUNCTION_ARGS)
 	RegionLevel level = parse_arg(PG_GETARG_TEXT_PP(0), code);
 
 	PG_RETURN_TEXT_P(cstring_to_text(level_names[level]));
+}
+
+/*
+ * The labels of the region_level enum, as the OIDs a function of that type
+ * receives and returns, by level.  A cast between the enum and text looks
+ * the label up on every row (enum_in and enum_out are only STABLE, so the
+ * planner cannot fold them); a C function of the enum looks the five labels
+ * up once per call site and keeps them in fn_extra.  The enum is the one in
+ * the function's own signature (argument 1 or the result), so the lookup
+ * does not depend on the search_path.
+ */
+typedef struct LevelLabels
+{
+	Oid			label[5];		/* by RegionLevel */
+} LevelLabels;
+
+static LevelLabels *
+level_labels(FunctionCallInfo fcinfo, int argno)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	LevelLabels *labels = (LevelLabels *) flinfo->fn_extra;
+	HeapTuple	proc;
+	Form_pg_proc form;
+	Oid			enumtype;
+	int			i;
+
+	if (labels != NULL)
+		return labels;
+	proc = SearchSysCache1(PROCOID, ObjectIdGetDatum(flinfo->fn_oid));
+	if (!HeapTupleIsValid(proc))
+		elog(ERROR, "cache lookup failed for function %u", flinfo->fn_oid);
+	form = (Form_pg_proc) GETSTRUCT(proc);
+	enumtype = argno < 0 ? form->prorettype : form->proargtypes.values[argno];
+	ReleaseSysCache(proc);
+
+	labels = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(LevelLabels));
+	for (i = 0; i < 5; i++)
+	{
+		HeapTuple	tup = SearchSysCache2(ENUMTYPOIDNAME, ObjectIdGetDatum(enumtype),
+										  CStringGetDatum(level_names[i]));
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "type %u has no label \"%s\"", enumtype, level_names[i]);
+		labels->label[i] = ((Form_pg_enum) GETSTRUCT(tup))->oid;
+		ReleaseSysCache(tup);
+	}
+	flinfo->fn_extra = labels;
+	return labels;
+}
+
+/*
+ * region_code_level(code text) returns region_level
+ *		The level of a code, as the enum (see level_labels()).
+ */
+PG_FUNCTION_INFO_V1(pa_region_code_level_enum);
+Datum
+pa_region_code_level_enum(PG_FUNCTION_ARGS)
+{
+	char		code[REGION_CODE_LEN + 1];
+	RegionLevel level = parse_arg(PG_GETARG_TEXT_PP(0), code);
+
+	PG_RETURN_OID(level_labels(fcinfo, -1)->label[level]);
+}
+
+/*
+ * region_ancestor_code(code text, level region_level) returns text
+ *		region_ancestor_code_text() with the level as the enum.
+ */
+PG_FUNCTION_INFO_V1(pa_region_ancestor_code_enum);
+Datum
+pa_region_ancestor_code_enum(PG_FUNCTION_ARGS)
+{
+	char		code[REGION_CODE_LEN + 1];
+	RegionLevel level = parse_arg(PG_GETARG_TEXT_PP(0), code);
+	Oid			wanted = PG_GETARG_OID(1);
+	LevelLabels *labels = level_labels(fcinfo, 1);
+	int			target = -1;
+	int			i;
+
+	for (i = 0; i < 5; i++)
+		if (labels->label[i] == wanted)
+			target = i;
+	if (target < 0)
+		elog(ERROR, "enum label %u is not a region level", wanted);
+	if ((int) level < target)
+		PG_RETURN_NULL();
+	truncate_to_level(code, (RegionLevel) target);
+	PG_RETURN_TEXT_P(cstring_to_text(code));
 }
 
 /*

@@ -3,7 +3,7 @@
 -- precision and scale, commented, equal to indicator_report() key by key,
 -- summable, and computed only for the regions a filter selects.
 BEGIN;
-SELECT plan(36);
+SELECT plan(42);
 \ir fixtures/reports.sql
 SET search_path = poverty_aid, public;
 SET client_min_messages = warning;
@@ -47,6 +47,24 @@ SELECT set_eq('SELECT * FROM poverty_aid.county_indicators',
 SELECT set_eq('SELECT * FROM poverty_aid.village_indicators',
               'SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'')',
               'village_indicators is as of poverty_aid.as_of');
+-- village_indicators_as_of(date, region): the villages of one subtree,
+-- computed alone, equal to the whole view's rows for them.
+SELECT set_eq('SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'', ''621027'')',
+              'SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'') WHERE county_code = ''621027000000''',
+              'village_indicators_as_of(date, county) equals the view''s rows of that county');
+SELECT set_eq('SELECT * FROM poverty_aid.village_indicators_as_of(''2016-06-30'', ''621000'')',
+              'SELECT * FROM poverty_aid.village_indicators_as_of(''2016-06-30'') WHERE village_code LIKE ''6210%''',
+              'village_indicators_as_of(date, prefecture) equals the view''s rows of that prefecture, at another date');
+SELECT set_eq('SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'', NULL)',
+              'SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'')',
+              'village_indicators_as_of(date, NULL) is every village');
+SELECT ok((SELECT count(*) FROM poverty_aid.village_indicators_as_of('2020-03-31', '621027')) > 0,
+          'the county has villages in the view (the comparisons above are not of empty sets)');
+SELECT throws_ok($$SELECT * FROM poverty_aid.village_indicators_as_of('2020-03-31', '6210')$$, '22023', 'invalid division code',
+                 'village_indicators_as_of(date, region): a code of 4 digits is 22023');
+SELECT throws_ok($$SELECT * FROM poverty_aid.village_indicators_as_of('2020-03-31', '659999')$$, '22023',
+                 'region 659999000000 is not in poverty_aid.region',
+                 'village_indicators_as_of(date, region): an unknown region is 22023');
 SELECT set_eq('SELECT * FROM poverty_aid.helper_indicators',
               'SELECT * FROM poverty_aid.helper_indicators_as_of(''2020-03-31'')',
               'helper_indicators is as of poverty_aid.as_of');

@@ -1,10 +1,25 @@
 -- pgTAP: division-code and resident-ID functions on valid and invalid input,
 -- with the SQLSTATE and message of every rejection.
 BEGIN;
-SELECT plan(40);
+SELECT plan(43);
 SET search_path = poverty_aid, public;
 
 SELECT is(region_code('653226'), '653226000000', '6 digits are padded to 12');
+
+-- region_code_level() and region_ancestor_code() (C functions of the enum
+-- since 1.1) agree with their text forms on every official code, at every
+-- level, and on township and village codes under them.
+CREATE TEMP TABLE some_codes AS
+  SELECT DISTINCT region_code(d.code) AS code FROM division_code d
+  UNION SELECT region_code(d.code || '101') FROM division_code d WHERE d.level = 'county'
+  UNION SELECT region_code(d.code || '101203') FROM division_code d WHERE d.level = 'county';
+SELECT ok((SELECT count(*) FROM some_codes) > 10000, 'the official codes and codes below them to compare');
+SELECT is((SELECT count(*) FROM some_codes c
+            WHERE region_code_level(c.code)::text IS DISTINCT FROM region_code_level_text(c.code)), 0::bigint,
+          'region_code_level() equals region_code_level_text() on every code');
+SELECT is((SELECT count(*) FROM some_codes c, unnest(enum_range(NULL::region_level)) l
+            WHERE region_ancestor_code(c.code, l) IS DISTINCT FROM region_ancestor_code_text(c.code, l::text)), 0::bigint,
+          'region_ancestor_code() equals region_ancestor_code_text() on every code at every level (NULL above the code''s level)');
 SELECT is(region_code('621027100'), '621027100000', '9 digits are padded to 12');
 SELECT is(region_code_level('620000000000'), 'province', 'PP0000000000 is a province');
 SELECT is(region_code_level('621000000000'), 'prefecture', 'PPCC00000000 is a prefecture');

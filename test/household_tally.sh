@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The household tally (sql/ext/52_household_tally.sql) against the register.
 #
-# The reference is indicator_values() as it was before the tally: the same
-# function text with the tally's per-village sums replaced by the plain SQL
-# over household it used to run (row_number() over each household's
-# periods).  On the sample data set, at 6 random dates and 6 edges of
-# years and months, the whole report, by county and by village, must equal
+# The reference is register_values() (the register part of
+# indicator_values()) as it was before the tally: the same function text
+# with the tally's per-village sums replaced by the plain SQL over household
+# it used to run (row_number() over each household's periods).  On the
+# sample data set, at 6 random dates and 6 edges of years and months, the
+# register indicators, by county and by village, must equal
 # the reference key by key; so after random inserts, updates and deletes of
 # every kind (earlier periods that become a household's first, moves between
 # villages, renumbering, deletes), after compaction, and after 8 concurrent
@@ -42,12 +43,12 @@ echo "# tally: $(sql "$DB" "SELECT count(*) || ' rows (' || string_agg(grain::te
 	  || pg_size_pretty(pg_total_relation_size('poverty_aid.household_tally')) || ' with its indexes'
 	  FROM (SELECT grain, count(*) n FROM poverty_aid.household_tally GROUP BY 1) g")"
 
-# The reference: indicator_values() reading the register as before the tally.
+# The reference: register_values() reading the register as before the tally.
 "${PSQL_T[@]}" -d "$DB" >/dev/null <<'SQL'
 CREATE SCHEMA pa_ref;
 DO $$
 DECLARE
-  def text := pg_get_functiondef('poverty_aid.indicator_values(date, poverty_aid.region_level, text)'::regprocedure);
+  def text := pg_get_functiondef('poverty_aid.register_values(date, poverty_aid.region_level, text)'::regprocedure);
   call text := 'poverty_aid.household_tally_village(as_of, lo, hi)';
   plain text := $q$(
       SELECT h.village_code, count(*) AS periods, count(*) FILTER (WHERE h.exited_on <= as_of) AS exits,
@@ -59,10 +60,10 @@ DECLARE
        GROUP BY 1)$q$;
 BEGIN
   IF position(call IN def) = 0 THEN
-    RAISE EXCEPTION 'indicator_values() does not read household_tally_village()';
+    RAISE EXCEPTION 'register_values() does not read household_tally_village()';
   END IF;
   def := replace(def, call, plain);
-  def := replace(def, 'FUNCTION poverty_aid.indicator_values(', 'FUNCTION pa_ref.indicator_values(');
+  def := replace(def, 'FUNCTION poverty_aid.register_values(', 'FUNCTION pa_ref.register_values(');
   EXECUTE def;
 END
 $$;
@@ -70,14 +71,14 @@ $$;
 CREATE FUNCTION pa_ref.differences(d date, by_level poverty_aid.region_level DEFAULT NULL, root text DEFAULT NULL)
   RETURNS bigint LANGUAGE sql AS $$
   SELECT count(*) FROM (
-    (SELECT v::text FROM poverty_aid.indicator_values(d, by_level, root) v EXCEPT ALL
-     SELECT r::text FROM pa_ref.indicator_values(d, by_level, root) r)
+    (SELECT v::text FROM poverty_aid.register_values(d, by_level, root) v EXCEPT ALL
+     SELECT r::text FROM pa_ref.register_values(d, by_level, root) r)
     UNION ALL
-    (SELECT r::text FROM pa_ref.indicator_values(d, by_level, root) r EXCEPT ALL
-     SELECT v::text FROM poverty_aid.indicator_values(d, by_level, root) v)) x
+    (SELECT r::text FROM pa_ref.register_values(d, by_level, root) r EXCEPT ALL
+     SELECT v::text FROM poverty_aid.register_values(d, by_level, root) v)) x
 $$;
 SQL
-ok $? "the reference implementation is created from indicator_values()'s own text"
+ok $? "the reference implementation is created from register_values()'s own text"
 
 # Dates: the edges of a year and of months, and 6 random ones (fixed seed).
 dates=$(sql "$DB" "SELECT setseed(0.1313); SELECT string_agg(d::text, ' ' ORDER BY d) FROM (
@@ -98,7 +99,7 @@ compare_all() {	# compare_all WHAT — the register and by county at every date,
 		n=$((n + 1))
 		if [ "$diff" != 0 ]; then bad=$((bad + 1)); echo "#   $d by village: $diff rows differ"; fi
 	done
-	is "$bad" "0" "$1: indicator_values() equals the reference, every row, for the register and by county at $(echo $dates | wc -w) dates and by village at $(echo $village_dates | wc -w) ($n comparisons)"
+	is "$bad" "0" "$1: register_values() equals the reference, every row, for the register and by county at $(echo $dates | wc -w) dates and by village at $(echo $village_dates | wc -w) ($n comparisons)"
 }
 compare_all "sample"
 for d in 2014-12-31 2017-06-30 2020-03-31; do

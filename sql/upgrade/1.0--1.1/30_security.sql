@@ -122,280 +122,13 @@ END;
 COMMENT ON FUNCTION @extschema@.exit_check(date, boolean) IS
   'Poor counties and villages not exited on a date (all listed ones with include_exited) with their poverty incidence and whether it meets the official exit threshold: below 2%, below 3% in the west zone (region.zone). Only the incidence criterion is checked; the population is the unit''s own (latest year on or before the date), else the sum of its villages''; meets_threshold is NULL without one. E.g. SELECT * FROM poverty_aid.exit_check(''2020-03-31'')';
 
-CREATE OR REPLACE FUNCTION @extschema@.county_indicators_as_of(as_of date)
-  RETURNS TABLE (as_of date, county_code text, county_name text, prefecture_code text,
-                 prefecture_name text, province_code text, province_name text,
-                 zone @extschema@.policy_zone, designated boolean, deep_poverty boolean,
-                 listed_on date, exited_on date, exited boolean,
-                 villages_listed bigint, villages_exited bigint, village_exit_rate numeric,
-                 households_registered bigint, households_exited bigint, household_exit_rate numeric,
-                 poor_population_baseline bigint, poor_population_current bigint,
-                 poverty_reduction_rate numeric, rural_population bigint, poverty_incidence numeric,
-                 high_incidence_villages bigint, units_listed bigint, units_paired bigint,
-                 pairing_coverage numeric, high_incidence_villages_paired bigint,
-                 high_incidence_village_coverage numeric,
-                 funds_planned numeric, funds_in_place numeric, fund_in_place_rate numeric,
-                 fiscal_funds_planned numeric, fiscal_funds_in_place numeric,
-                 fiscal_fund_in_place_rate numeric, city_funds_allocated_jan_feb numeric,
-                 fund_share_deep_poverty numeric, fund_share_industry numeric,
-                 jobs_found bigint, consumption_sales numeric, projects_started bigint)
-  LANGUAGE sql STABLE
-BEGIN ATOMIC
-  SELECT * FROM @extschema@.shard_county_indicators(county_indicators_as_of.as_of) WHERE @extschema@.shard_is_coordinator()
-  UNION ALL
-  (WITH v AS (
-    SELECT * FROM @extschema@.indicator_values(county_indicators_as_of.as_of, 'county', NULL)
-  ), p AS (
-    SELECT v.region_code,
-           max(v.denominator) FILTER (WHERE v.key = 'village_exit_rate') AS villages_listed,
-           max(v.numerator) FILTER (WHERE v.key = 'village_exit_rate') AS villages_exited,
-           max(v.value) FILTER (WHERE v.key = 'village_exit_rate') AS village_exit_rate,
-           max(v.denominator) FILTER (WHERE v.key = 'household_exit_rate') AS households_registered,
-           max(v.numerator) FILTER (WHERE v.key = 'household_exit_rate') AS households_exited,
-           max(v.value) FILTER (WHERE v.key = 'household_exit_rate') AS household_exit_rate,
-           max(v.value) FILTER (WHERE v.key = 'poor_population_baseline') AS baseline,
-           max(v.value) FILTER (WHERE v.key = 'poor_population_current') AS poor,
-           max(v.value) FILTER (WHERE v.key = 'poverty_reduction_rate') AS reduction,
-           max(v.denominator) FILTER (WHERE v.key = 'poverty_incidence') AS population,
-           max(v.value) FILTER (WHERE v.key = 'poverty_incidence') AS incidence,
-           max(v.value) FILTER (WHERE v.key = 'high_incidence_villages') AS high,
-           max(v.denominator) FILTER (WHERE v.key = 'pairing_coverage') AS units_listed,
-           max(v.numerator) FILTER (WHERE v.key = 'pairing_coverage') AS units_paired,
-           max(v.value) FILTER (WHERE v.key = 'pairing_coverage') AS coverage,
-           max(v.numerator) FILTER (WHERE v.key = 'high_incidence_village_coverage') AS high_paired,
-           max(v.value) FILTER (WHERE v.key = 'high_incidence_village_coverage') AS high_coverage,
-           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place') AS planned,
-           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place') AS in_place,
-           max(v.value) FILTER (WHERE v.key = 'fund_in_place') AS in_place_rate,
-           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_planned,
-           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_in_place,
-           max(v.value) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_rate,
-           max(v.value) FILTER (WHERE v.key = 'city_funds_allocated_jan_feb') AS jan_feb,
-           max(v.value) FILTER (WHERE v.key = 'fund_share_deep_poverty') AS deep_share,
-           max(v.value) FILTER (WHERE v.key = 'fund_share_industry') AS industry_share,
-           max(v.value) FILTER (WHERE v.key = 'jobs_found') AS jobs,
-           max(v.value) FILTER (WHERE v.key = 'consumption_sales') AS sales,
-           max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
-      FROM v GROUP BY v.region_code
-  ), listing AS (
-    -- an exit after the date is not shown: it was not known on the date
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
-           CASE WHEN l.exited_on <= county_indicators_as_of.as_of THEN l.exited_on END AS exited_on, l.deep_poverty
-      FROM @extschema@.poverty_listing l
-     WHERE l.listed_on <= county_indicators_as_of.as_of
-       AND @extschema@.region_code_level(l.region_code) = 'county'
-     ORDER BY l.region_code, l.listed_on DESC
-  )
-  SELECT county_indicators_as_of.as_of, c.code, c.name, pf.code, pf.name, pv.code, pv.name, c.zone,
-         l.region_code IS NOT NULL, coalesce(l.deep_poverty, false), l.listed_on, l.exited_on,
-         coalesce(l.exited_on <= county_indicators_as_of.as_of, false),
-         p.villages_listed::bigint, p.villages_exited::bigint, p.village_exit_rate,
-         p.households_registered::bigint, p.households_exited::bigint, p.household_exit_rate,
-         p.baseline::bigint, p.poor::bigint, p.reduction, p.population::bigint, p.incidence,
-         p.high::bigint, p.units_listed::bigint, p.units_paired::bigint, p.coverage,
-         p.high_paired::bigint, p.high_coverage,
-         p.planned, p.in_place, p.in_place_rate, p.fiscal_planned, p.fiscal_in_place, p.fiscal_rate,
-         p.jan_feb, p.deep_share, p.industry_share, p.jobs::bigint, p.sales, p.projects::bigint
-    FROM p
-    JOIN @extschema@.region c ON c.code = p.region_code
-    LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
-    LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
-    LEFT JOIN listing l ON l.region_code = c.code
-   WHERE NOT @extschema@.shard_is_coordinator()
-   ORDER BY c.code);
-END;
-COMMENT ON FUNCTION @extschema@.county_indicators_as_of(date) IS
-  'The county_indicators view as of any date: one row per county of the register, its figures equal to indicator_report(county, date). E.g. SELECT * FROM poverty_aid.county_indicators_as_of(''2020-03-31'')';
-
-CREATE OR REPLACE FUNCTION @extschema@.village_indicators_as_of(as_of date)
-  RETURNS TABLE (as_of date, village_code text, village_name text, township_code text,
-                 township_name text, county_code text, county_name text, prefecture_name text,
-                 province_name text, zone @extschema@.policy_zone, listed boolean,
-                 listed_on date, exited_on date, exited boolean,
-                 households_registered bigint, households_exited bigint, household_exit_rate numeric,
-                 poor_population_baseline bigint, poor_population_current bigint,
-                 poverty_reduction_rate numeric, rural_population bigint, poverty_incidence numeric,
-                 high_incidence boolean, meets_exit_threshold boolean,
-                 paired boolean, paired_with_enterprise boolean, active_pairings bigint,
-                 funds_planned numeric, funds_in_place numeric, fund_in_place_rate numeric,
-                 jobs_found bigint, consumption_sales numeric, projects_started bigint)
-  LANGUAGE sql STABLE
-BEGIN ATOMIC
-  SELECT * FROM @extschema@.shard_village_indicators(village_indicators_as_of.as_of) WHERE @extschema@.shard_is_coordinator()
-  UNION ALL
-  (WITH v AS (
-    SELECT * FROM @extschema@.indicator_values(village_indicators_as_of.as_of, 'village', NULL)
-  ), p AS (
-    SELECT v.region_code,
-           max(v.denominator) FILTER (WHERE v.key = 'household_exit_rate') AS households_registered,
-           max(v.numerator) FILTER (WHERE v.key = 'household_exit_rate') AS households_exited,
-           max(v.value) FILTER (WHERE v.key = 'household_exit_rate') AS household_exit_rate,
-           max(v.value) FILTER (WHERE v.key = 'poor_population_baseline') AS baseline,
-           max(v.value) FILTER (WHERE v.key = 'poor_population_current') AS poor,
-           max(v.value) FILTER (WHERE v.key = 'poverty_reduction_rate') AS reduction,
-           max(v.denominator) FILTER (WHERE v.key = 'poverty_incidence') AS population,
-           max(v.value) FILTER (WHERE v.key = 'poverty_incidence') AS incidence,
-           max(v.value) FILTER (WHERE v.key = 'high_incidence_villages') AS high,
-           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place') AS planned,
-           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place') AS in_place,
-           max(v.value) FILTER (WHERE v.key = 'fund_in_place') AS in_place_rate,
-           max(v.value) FILTER (WHERE v.key = 'jobs_found') AS jobs,
-           max(v.value) FILTER (WHERE v.key = 'consumption_sales') AS sales,
-           max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
-      FROM v GROUP BY v.region_code
-  ), listing AS (
-    -- an exit after the date is not shown: it was not known on the date
-    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
-           CASE WHEN l.exited_on <= village_indicators_as_of.as_of THEN l.exited_on END AS exited_on
-      FROM @extschema@.poverty_listing l
-     WHERE l.listed_on <= village_indicators_as_of.as_of
-       AND @extschema@.region_code_level(l.region_code) = 'village'
-     ORDER BY l.region_code, l.listed_on DESC
-  ), pr AS (
-    SELECT pa.target_region_code AS code, count(*) AS pairings,
-           bool_or(h.kind IN ('enterprise', 'social_organisation')) AS by_enterprise
-      FROM @extschema@.pairing pa JOIN @extschema@.helper h ON h.id = pa.helper_id
-     WHERE pa.valid_from <= village_indicators_as_of.as_of
-       AND (pa.valid_to IS NULL OR pa.valid_to > village_indicators_as_of.as_of)
-       AND @extschema@.region_code_level(pa.target_region_code) = 'village'
-     GROUP BY 1
-  )
-  SELECT village_indicators_as_of.as_of, c.code, c.name, tw.code, tw.name, co.code, co.name,
-         pf.name, pv.name, c.zone, l.region_code IS NOT NULL, l.listed_on, l.exited_on,
-         coalesce(l.exited_on <= village_indicators_as_of.as_of, false),
-         p.households_registered::bigint, p.households_exited::bigint, p.household_exit_rate,
-         p.baseline::bigint, p.poor::bigint, p.reduction, p.population::bigint, p.incidence,
-         p.high > 0,
-         CASE WHEN p.population > 0
-              THEN 100 * p.poor < @extschema@.exit_threshold_percent(c.zone) * p.population END,
-         pr.code IS NOT NULL, coalesce(pr.by_enterprise, false), coalesce(pr.pairings, 0),
-         p.planned, p.in_place, p.in_place_rate, p.jobs::bigint, p.sales, p.projects::bigint
-    FROM p
-    JOIN @extschema@.region c ON c.code = p.region_code
-    LEFT JOIN listing l ON l.region_code = c.code
-    LEFT JOIN pr ON pr.code = c.code
-    LEFT JOIN @extschema@.region tw ON tw.code = @extschema@.region_ancestor_code(c.code, 'township')
-    LEFT JOIN @extschema@.region co ON co.code = @extschema@.region_ancestor_code(c.code, 'county')
-    LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
-    LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
-   WHERE (l.region_code IS NOT NULL OR p.households_registered > 0) AND NOT @extschema@.shard_is_coordinator()
-   ORDER BY c.code);
-END;
-COMMENT ON FUNCTION @extschema@.village_indicators_as_of(date) IS
-  'The village_indicators view as of any date: one row per listed poor village or village with registered households, its figures equal to indicator_report(village, date). E.g. SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'') WHERE high_incidence';
-
-COMMENT ON COLUMN @extschema@.county_indicators.exited_on IS 'Day that listing exited, if on or before the date; NULL while listed on the date';
-COMMENT ON COLUMN @extschema@.village_indicators.exited_on IS 'Day that listing exited, if on or before the date; NULL while listed on the date';
-
--- One region's bad data does not take down the other regions' reports: a
--- rural population below the region's registered poor population is refused
--- where it is written; the reports leave a unit with more poor people than
--- population out of the incidence (with a WARNING naming it), and
--- data_problems() lists such units.  Existing rows are not rewritten: any
--- such unit a 1.0 register holds is listed by data_problems().
-CREATE OR REPLACE FUNCTION @extschema@.region_population_check() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
-$$
-DECLARE
-  bad record;
-BEGIN
-  IF pg_catalog.current_setting('row_security') = 'off'
-     AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), false) THEN
-    RETURN NULL;
-  END IF;
-  WITH span AS (
-    SELECT n.region_code, n.year, n.rural_population, pg_catalog.make_date(n.year, 1, 1) AS span_start,
-           coalesce((SELECT pg_catalog.make_date(min(p.year), 1, 1) FROM @extschema@.region_population p
-                      WHERE p.region_code = n.region_code AND p.year > n.year), 'infinity') AS span_end
-      FROM new_rows n
-  ), open_period AS (
-    SELECT s.region_code, s.year, s.span_start, s.span_end, h.members, h.registered_on, h.exited_on
-      FROM span s
-      JOIN @extschema@.household h
-        ON h.village_code BETWEEN s.region_code AND @extschema@.region_subtree_end(s.region_code)
-     WHERE h.registered_on < s.span_end AND (h.exited_on IS NULL OR h.exited_on > s.span_start)
-  ), change AS (
-    SELECT o.region_code, o.year, greatest(o.registered_on, o.span_start) AS day, o.members AS people
-      FROM open_period o
-    UNION ALL
-    SELECT o.region_code, o.year, o.exited_on, -o.members
-      FROM open_period o WHERE o.exited_on < o.span_end
-  ), poor AS (
-    SELECT c.region_code, c.year, c.day,
-           sum(sum(c.people)) OVER (PARTITION BY c.region_code, c.year ORDER BY c.day) AS poor
-      FROM change c GROUP BY 1, 2, 3
-  )
-  SELECT s.region_code, s.year, s.rural_population, p.day, p.poor INTO bad
-    FROM span s JOIN poor p ON p.region_code = s.region_code AND p.year = s.year
-   WHERE p.poor > s.rural_population
-   ORDER BY s.region_code, s.year, p.poor DESC, p.day
-   LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'rural population of region % is below its registered poor population', bad.region_code
-      USING ERRCODE = 'check_violation',
-            DETAIL = pg_catalog.format('Region %s would have a rural population of %s from %s on, but %s registered poor people on %s.',
-                                       bad.region_code, bad.rural_population, bad.year, bad.poor,
-                                       pg_catalog.to_char(bad.day, 'YYYY-MM-DD')),
-            HINT = 'Correct the population, or the households first.';
-  END IF;
-  RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.region_population_check() IS
-  'Trigger: refuses a rural population below the peak registered poor population of the region on any day the row applies to (from 1 January of its year to the region''s next row), naming the region and both figures';
-
-CREATE TRIGGER region_population_check_insert AFTER INSERT ON @extschema@.region_population
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.region_population_check();
-CREATE TRIGGER region_population_check_update AFTER UPDATE ON @extschema@.region_population
-  REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.region_population_check();
-
-CREATE OR REPLACE FUNCTION @extschema@.report_data_problem(code text, poor bigint, population bigint, as_of date)
-  RETURNS boolean
-  LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS
-$$
-BEGIN
-  RAISE WARNING 'region % left out of the poverty incidence: more poor people than population', code
-    USING DETAIL = pg_catalog.format('Region %s has %s registered poor people on %s but a rural population of %s.',
-                                     code, poor, pg_catalog.to_char(as_of, 'YYYY-MM-DD'), population),
-          HINT = 'Correct poverty_aid.region_population or the households; poverty_aid.data_problems(as_of) lists every such region.';
-  RETURN false;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.report_data_problem(text, bigint, bigint, date) IS
-  'Internal to indicator_values(): warns that a region is left out of the poverty incidence because it has more poor people than population (naming the region and both figures) and returns false';
-
--- The arguments of the report engines (indicator_values(), monitoring_values(),
--- income_values()): a date, a region of the register the caller may read
--- (NULL: the whole register), and a level at or below it to group by.
-CREATE FUNCTION @extschema@.report_check_arguments(as_of date, by_level @extschema@.region_level, scope text)
-  RETURNS void
-  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
-$$
-BEGIN
-  IF as_of IS NULL THEN
-    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
-    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
-  END IF;
-  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < @extschema@.region_code_level(scope) THEN
-    RAISE EXCEPTION 'cannot group a % by %', @extschema@.region_code_level(scope), by_level
-      USING ERRCODE = 'invalid_parameter_value';
-  END IF;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.report_check_arguments(date, @extschema@.region_level, text) IS
-  'Internal to the report engines (indicator_values(), monitoring_values(), income_values()): raises 22004 for a NULL date, 22023 for a scope (12-digit code) that is not a region the caller may read, or a by_level above the scope''s level';
-
-CREATE OR REPLACE FUNCTION @extschema@.indicator_values(as_of date, by_level @extschema@.region_level DEFAULT NULL,
-                                             root_code text DEFAULT NULL)
+-- register_values(): the register indicators, the query indicator_values()
+-- ran itself in 1.0; the county and village views below read it.
+CREATE FUNCTION @extschema@.register_values(as_of date, by_level @extschema@.region_level DEFAULT NULL,
+                                            root_code text DEFAULT NULL)
   RETURNS TABLE (region_code text, ord integer, key text, label text, numerator numeric,
                  denominator numeric, value numeric, unit text, ratio @extschema@.ratio)
-  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off AS
 $$
 #variable_conflict use_column
 DECLARE
@@ -410,7 +143,7 @@ DECLARE
 BEGIN
   PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
   IF @extschema@.shard_is_coordinator() THEN
-    RETURN QUERY SELECT * FROM @extschema@.shard_indicator_values(as_of, by_level, root_code);
+    RETURN QUERY SELECT * FROM @extschema@.shard_indicator_values(as_of, by_level, root_code) v WHERE v.ord < 100;
     RETURN;
   END IF;
   unit_level := CASE WHEN coalesce(by_level, scope_level) IN ('township', 'village') THEN 'village' ELSE 'county' END;
@@ -627,14 +360,334 @@ BEGIN
    ) AS v (ord, key, label, unit, r, amount)
    ORDER BY grp.g, v.ord;
 
-  -- After exit (ord 101-112) and the income measures (ord 201-209), in the
-  -- same row shape.
+END
+$$;
+COMMENT ON FUNCTION @extschema@.register_values(date, @extschema@.region_level, text) IS
+  'The register indicators of indicator_values() (ord 1-27: listing, households, poor population, incidence, pairings, funds, jobs, purchases, projects) as of a date for a region subtree, for the subtree as a whole (by_level NULL) or for each of its regions at by_level, in the same row shape; what county_indicators_as_of() and village_indicators_as_of() read. Runs with jit off: its plan''s estimates are far above the rows it reads, and compiling it took longer than running it';
+
+CREATE OR REPLACE FUNCTION @extschema@.county_indicators_as_of(as_of date)
+  RETURNS TABLE (as_of date, county_code text, county_name text, prefecture_code text,
+                 prefecture_name text, province_code text, province_name text,
+                 zone @extschema@.policy_zone, designated boolean, deep_poverty boolean,
+                 listed_on date, exited_on date, exited boolean,
+                 villages_listed bigint, villages_exited bigint, village_exit_rate numeric,
+                 households_registered bigint, households_exited bigint, household_exit_rate numeric,
+                 poor_population_baseline bigint, poor_population_current bigint,
+                 poverty_reduction_rate numeric, rural_population bigint, poverty_incidence numeric,
+                 high_incidence_villages bigint, units_listed bigint, units_paired bigint,
+                 pairing_coverage numeric, high_incidence_villages_paired bigint,
+                 high_incidence_village_coverage numeric,
+                 funds_planned numeric, funds_in_place numeric, fund_in_place_rate numeric,
+                 fiscal_funds_planned numeric, fiscal_funds_in_place numeric,
+                 fiscal_fund_in_place_rate numeric, city_funds_allocated_jan_feb numeric,
+                 fund_share_deep_poverty numeric, fund_share_industry numeric,
+                 jobs_found bigint, consumption_sales numeric, projects_started bigint)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT * FROM @extschema@.shard_county_indicators(county_indicators_as_of.as_of) WHERE @extschema@.shard_is_coordinator()
+  UNION ALL
+  (WITH v AS (
+    SELECT * FROM @extschema@.register_values(county_indicators_as_of.as_of, 'county', NULL)
+  ), p AS (
+    SELECT v.region_code,
+           max(v.denominator) FILTER (WHERE v.key = 'village_exit_rate') AS villages_listed,
+           max(v.numerator) FILTER (WHERE v.key = 'village_exit_rate') AS villages_exited,
+           max(v.value) FILTER (WHERE v.key = 'village_exit_rate') AS village_exit_rate,
+           max(v.denominator) FILTER (WHERE v.key = 'household_exit_rate') AS households_registered,
+           max(v.numerator) FILTER (WHERE v.key = 'household_exit_rate') AS households_exited,
+           max(v.value) FILTER (WHERE v.key = 'household_exit_rate') AS household_exit_rate,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_baseline') AS baseline,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_current') AS poor,
+           max(v.value) FILTER (WHERE v.key = 'poverty_reduction_rate') AS reduction,
+           max(v.denominator) FILTER (WHERE v.key = 'poverty_incidence') AS population,
+           max(v.value) FILTER (WHERE v.key = 'poverty_incidence') AS incidence,
+           max(v.value) FILTER (WHERE v.key = 'high_incidence_villages') AS high,
+           max(v.denominator) FILTER (WHERE v.key = 'pairing_coverage') AS units_listed,
+           max(v.numerator) FILTER (WHERE v.key = 'pairing_coverage') AS units_paired,
+           max(v.value) FILTER (WHERE v.key = 'pairing_coverage') AS coverage,
+           max(v.numerator) FILTER (WHERE v.key = 'high_incidence_village_coverage') AS high_paired,
+           max(v.value) FILTER (WHERE v.key = 'high_incidence_village_coverage') AS high_coverage,
+           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place') AS planned,
+           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place') AS in_place,
+           max(v.value) FILTER (WHERE v.key = 'fund_in_place') AS in_place_rate,
+           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_planned,
+           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_in_place,
+           max(v.value) FILTER (WHERE v.key = 'fund_in_place_fiscal') AS fiscal_rate,
+           max(v.value) FILTER (WHERE v.key = 'city_funds_allocated_jan_feb') AS jan_feb,
+           max(v.value) FILTER (WHERE v.key = 'fund_share_deep_poverty') AS deep_share,
+           max(v.value) FILTER (WHERE v.key = 'fund_share_industry') AS industry_share,
+           max(v.value) FILTER (WHERE v.key = 'jobs_found') AS jobs,
+           max(v.value) FILTER (WHERE v.key = 'consumption_sales') AS sales,
+           max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
+      FROM v GROUP BY v.region_code
+  ), listing AS (
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= county_indicators_as_of.as_of THEN l.exited_on END AS exited_on, l.deep_poverty
+      FROM @extschema@.poverty_listing l
+     WHERE l.listed_on <= county_indicators_as_of.as_of
+       AND @extschema@.region_code_level(l.region_code) = 'county'
+     ORDER BY l.region_code, l.listed_on DESC
+  )
+  SELECT county_indicators_as_of.as_of, c.code, c.name, pf.code, pf.name, pv.code, pv.name, c.zone,
+         l.region_code IS NOT NULL, coalesce(l.deep_poverty, false), l.listed_on, l.exited_on,
+         coalesce(l.exited_on <= county_indicators_as_of.as_of, false),
+         p.villages_listed::bigint, p.villages_exited::bigint, p.village_exit_rate,
+         p.households_registered::bigint, p.households_exited::bigint, p.household_exit_rate,
+         p.baseline::bigint, p.poor::bigint, p.reduction, p.population::bigint, p.incidence,
+         p.high::bigint, p.units_listed::bigint, p.units_paired::bigint, p.coverage,
+         p.high_paired::bigint, p.high_coverage,
+         p.planned, p.in_place, p.in_place_rate, p.fiscal_planned, p.fiscal_in_place, p.fiscal_rate,
+         p.jan_feb, p.deep_share, p.industry_share, p.jobs::bigint, p.sales, p.projects::bigint
+    FROM p
+    JOIN @extschema@.region c ON c.code = p.region_code
+    LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
+    LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
+    LEFT JOIN listing l ON l.region_code = c.code
+   WHERE NOT @extschema@.shard_is_coordinator()
+   ORDER BY c.code);
+END;
+COMMENT ON FUNCTION @extschema@.county_indicators_as_of(date) IS
+  'The county_indicators view as of any date: one row per county of the register, its figures equal to indicator_report(county, date). E.g. SELECT * FROM poverty_aid.county_indicators_as_of(''2020-03-31'')';
+
+CREATE FUNCTION @extschema@.village_indicators_as_of(as_of date, root_code text)
+  RETURNS TABLE (as_of date, village_code text, village_name text, township_code text,
+                 township_name text, county_code text, county_name text, prefecture_name text,
+                 province_name text, zone @extschema@.policy_zone, listed boolean,
+                 listed_on date, exited_on date, exited boolean,
+                 households_registered bigint, households_exited bigint, household_exit_rate numeric,
+                 poor_population_baseline bigint, poor_population_current bigint,
+                 poverty_reduction_rate numeric, rural_population bigint, poverty_incidence numeric,
+                 high_incidence boolean, meets_exit_threshold boolean,
+                 paired boolean, paired_with_enterprise boolean, active_pairings bigint,
+                 funds_planned numeric, funds_in_place numeric, fund_in_place_rate numeric,
+                 jobs_found bigint, consumption_sales numeric, projects_started bigint)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT * FROM @extschema@.shard_village_indicators(village_indicators_as_of.as_of) s
+   WHERE @extschema@.shard_is_coordinator()
+     AND (village_indicators_as_of.root_code IS NULL
+          OR s.village_code BETWEEN @extschema@.region_code(village_indicators_as_of.root_code)
+                                AND @extschema@.region_subtree_end(@extschema@.region_code(village_indicators_as_of.root_code)))
+  UNION ALL
+  (WITH s AS (
+    -- the subtree asked for (register_values() has checked the code)
+    SELECT coalesce(@extschema@.region_code(village_indicators_as_of.root_code), '000000000000') AS lo,
+           coalesce(@extschema@.region_subtree_end(@extschema@.region_code(village_indicators_as_of.root_code)),
+                    '999999999999') AS hi
+  ), v AS (
+    SELECT * FROM @extschema@.register_values(village_indicators_as_of.as_of, 'village', village_indicators_as_of.root_code)
+  ), p AS (
+    SELECT v.region_code,
+           max(v.denominator) FILTER (WHERE v.key = 'household_exit_rate') AS households_registered,
+           max(v.numerator) FILTER (WHERE v.key = 'household_exit_rate') AS households_exited,
+           max(v.value) FILTER (WHERE v.key = 'household_exit_rate') AS household_exit_rate,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_baseline') AS baseline,
+           max(v.value) FILTER (WHERE v.key = 'poor_population_current') AS poor,
+           max(v.value) FILTER (WHERE v.key = 'poverty_reduction_rate') AS reduction,
+           max(v.denominator) FILTER (WHERE v.key = 'poverty_incidence') AS population,
+           max(v.value) FILTER (WHERE v.key = 'poverty_incidence') AS incidence,
+           max(v.value) FILTER (WHERE v.key = 'high_incidence_villages') AS high,
+           max(v.denominator) FILTER (WHERE v.key = 'fund_in_place') AS planned,
+           max(v.numerator) FILTER (WHERE v.key = 'fund_in_place') AS in_place,
+           max(v.value) FILTER (WHERE v.key = 'fund_in_place') AS in_place_rate,
+           max(v.value) FILTER (WHERE v.key = 'jobs_found') AS jobs,
+           max(v.value) FILTER (WHERE v.key = 'consumption_sales') AS sales,
+           max(v.value) FILTER (WHERE v.key = 'projects_started') AS projects
+      FROM v GROUP BY v.region_code
+  ), listing AS (
+    -- an exit after the date is not shown: it was not known on the date
+    SELECT DISTINCT ON (l.region_code) l.region_code, l.listed_on,
+           CASE WHEN l.exited_on <= village_indicators_as_of.as_of THEN l.exited_on END AS exited_on
+      FROM @extschema@.poverty_listing l
+     WHERE l.listed_on <= village_indicators_as_of.as_of
+       AND l.region_code BETWEEN (SELECT s.lo FROM s) AND (SELECT s.hi FROM s)
+       AND @extschema@.region_code_level(l.region_code) = 'village'
+     ORDER BY l.region_code, l.listed_on DESC
+  ), pr AS (
+    SELECT pa.target_region_code AS code, count(*) AS pairings,
+           bool_or(h.kind IN ('enterprise', 'social_organisation')) AS by_enterprise
+      FROM @extschema@.pairing pa JOIN @extschema@.helper h ON h.id = pa.helper_id
+     WHERE pa.valid_from <= village_indicators_as_of.as_of
+       AND (pa.valid_to IS NULL OR pa.valid_to > village_indicators_as_of.as_of)
+       AND pa.target_region_code BETWEEN (SELECT s.lo FROM s) AND (SELECT s.hi FROM s)
+       AND @extschema@.region_code_level(pa.target_region_code) = 'village'
+     GROUP BY 1
+  )
+  SELECT village_indicators_as_of.as_of, c.code, c.name, tw.code, tw.name, co.code, co.name,
+         pf.name, pv.name, c.zone, l.region_code IS NOT NULL, l.listed_on, l.exited_on,
+         coalesce(l.exited_on <= village_indicators_as_of.as_of, false),
+         p.households_registered::bigint, p.households_exited::bigint, p.household_exit_rate,
+         p.baseline::bigint, p.poor::bigint, p.reduction, p.population::bigint, p.incidence,
+         p.high > 0,
+         CASE WHEN p.population > 0
+              THEN 100 * p.poor < @extschema@.exit_threshold_percent(c.zone) * p.population END,
+         pr.code IS NOT NULL, coalesce(pr.by_enterprise, false), coalesce(pr.pairings, 0),
+         p.planned, p.in_place, p.in_place_rate, p.jobs::bigint, p.sales, p.projects::bigint
+    FROM p
+    JOIN @extschema@.region c ON c.code = p.region_code
+    LEFT JOIN listing l ON l.region_code = c.code
+    LEFT JOIN pr ON pr.code = c.code
+    LEFT JOIN @extschema@.region tw ON tw.code = @extschema@.region_ancestor_code(c.code, 'township')
+    LEFT JOIN @extschema@.region co ON co.code = @extschema@.region_ancestor_code(c.code, 'county')
+    LEFT JOIN @extschema@.region pf ON pf.code = @extschema@.region_ancestor_code(c.code, 'prefecture')
+    LEFT JOIN @extschema@.region pv ON pv.code = @extschema@.region_ancestor_code(c.code, 'province')
+   WHERE (l.region_code IS NOT NULL OR p.households_registered > 0) AND NOT @extschema@.shard_is_coordinator()
+   ORDER BY c.code);
+END;
+COMMENT ON FUNCTION @extschema@.village_indicators_as_of(date, text) IS
+  'village_indicators_as_of(date) for the villages of one region subtree (a county, prefecture or province code; NULL: all), computing only those: the fast way to the villages of one county. E.g. SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'', ''653226'')';
+
+CREATE OR REPLACE FUNCTION @extschema@.village_indicators_as_of(as_of date)
+  RETURNS TABLE (as_of date, village_code text, village_name text, township_code text,
+                 township_name text, county_code text, county_name text, prefecture_name text,
+                 province_name text, zone @extschema@.policy_zone, listed boolean,
+                 listed_on date, exited_on date, exited boolean,
+                 households_registered bigint, households_exited bigint, household_exit_rate numeric,
+                 poor_population_baseline bigint, poor_population_current bigint,
+                 poverty_reduction_rate numeric, rural_population bigint, poverty_incidence numeric,
+                 high_incidence boolean, meets_exit_threshold boolean,
+                 paired boolean, paired_with_enterprise boolean, active_pairings bigint,
+                 funds_planned numeric, funds_in_place numeric, fund_in_place_rate numeric,
+                 jobs_found bigint, consumption_sales numeric, projects_started bigint)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT * FROM @extschema@.village_indicators_as_of(village_indicators_as_of.as_of, NULL::text);
+END;
+COMMENT ON FUNCTION @extschema@.village_indicators_as_of(date) IS
+  'The village_indicators view as of any date: one row per listed poor village or village with registered households, its figures equal to indicator_report(village, date). A WHERE on its columns does not narrow the computation: for one county use village_indicators_as_of(date, county). E.g. SELECT * FROM poverty_aid.village_indicators_as_of(''2020-03-31'') WHERE high_incidence';
+
+COMMENT ON COLUMN @extschema@.county_indicators.exited_on IS 'Day that listing exited, if on or before the date; NULL while listed on the date';
+COMMENT ON COLUMN @extschema@.village_indicators.exited_on IS 'Day that listing exited, if on or before the date; NULL while listed on the date';
+
+-- One region's bad data does not take down the other regions' reports: a
+-- rural population below the region's registered poor population is refused
+-- where it is written; the reports leave a unit with more poor people than
+-- population out of the incidence (with a WARNING naming it), and
+-- data_problems() lists such units.  Existing rows are not rewritten: any
+-- such unit a 1.0 register holds is listed by data_problems().
+CREATE OR REPLACE FUNCTION @extschema@.region_population_check() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
+$$
+DECLARE
+  bad record;
+BEGIN
+  IF pg_catalog.current_setting('row_security') = 'off'
+     AND coalesce((SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user), false) THEN
+    RETURN NULL;
+  END IF;
+  WITH span AS (
+    SELECT n.region_code, n.year, n.rural_population, pg_catalog.make_date(n.year, 1, 1) AS span_start,
+           coalesce((SELECT pg_catalog.make_date(min(p.year), 1, 1) FROM @extschema@.region_population p
+                      WHERE p.region_code = n.region_code AND p.year > n.year), 'infinity') AS span_end
+      FROM new_rows n
+  ), open_period AS (
+    SELECT s.region_code, s.year, s.span_start, s.span_end, h.members, h.registered_on, h.exited_on
+      FROM span s
+      JOIN @extschema@.household h
+        ON h.village_code BETWEEN s.region_code AND @extschema@.region_subtree_end(s.region_code)
+     WHERE h.registered_on < s.span_end AND (h.exited_on IS NULL OR h.exited_on > s.span_start)
+  ), change AS (
+    SELECT o.region_code, o.year, greatest(o.registered_on, o.span_start) AS day, o.members AS people
+      FROM open_period o
+    UNION ALL
+    SELECT o.region_code, o.year, o.exited_on, -o.members
+      FROM open_period o WHERE o.exited_on < o.span_end
+  ), poor AS (
+    SELECT c.region_code, c.year, c.day,
+           sum(sum(c.people)) OVER (PARTITION BY c.region_code, c.year ORDER BY c.day) AS poor
+      FROM change c GROUP BY 1, 2, 3
+  )
+  SELECT s.region_code, s.year, s.rural_population, p.day, p.poor INTO bad
+    FROM span s JOIN poor p ON p.region_code = s.region_code AND p.year = s.year
+   WHERE p.poor > s.rural_population
+   ORDER BY s.region_code, s.year, p.poor DESC, p.day
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'rural population of region % is below its registered poor population', bad.region_code
+      USING ERRCODE = 'check_violation',
+            DETAIL = pg_catalog.format('Region %s would have a rural population of %s from %s on, but %s registered poor people on %s.',
+                                       bad.region_code, bad.rural_population, bad.year, bad.poor,
+                                       pg_catalog.to_char(bad.day, 'YYYY-MM-DD')),
+            HINT = 'Correct the population, or the households first.';
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.region_population_check() IS
+  'Trigger: refuses a rural population below the peak registered poor population of the region on any day the row applies to (from 1 January of its year to the region''s next row), naming the region and both figures';
+
+CREATE TRIGGER region_population_check_insert AFTER INSERT ON @extschema@.region_population
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.region_population_check();
+CREATE TRIGGER region_population_check_update AFTER UPDATE ON @extschema@.region_population
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.region_population_check();
+
+CREATE OR REPLACE FUNCTION @extschema@.report_data_problem(code text, poor bigint, population bigint, as_of date)
+  RETURNS boolean
+  LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  RAISE WARNING 'region % left out of the poverty incidence: more poor people than population', code
+    USING DETAIL = pg_catalog.format('Region %s has %s registered poor people on %s but a rural population of %s.',
+                                     code, poor, pg_catalog.to_char(as_of, 'YYYY-MM-DD'), population),
+          HINT = 'Correct poverty_aid.region_population or the households; poverty_aid.data_problems(as_of) lists every such region.';
+  RETURN false;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.report_data_problem(text, bigint, bigint, date) IS
+  'Internal to indicator_values(): warns that a region is left out of the poverty incidence because it has more poor people than population (naming the region and both figures) and returns false';
+
+-- The arguments of the report engines (indicator_values(), monitoring_values(),
+-- income_values()): a date, a region of the register the caller may read
+-- (NULL: the whole register), and a level at or below it to group by.
+CREATE FUNCTION @extschema@.report_check_arguments(as_of date, by_level @extschema@.region_level, scope text)
+  RETURNS void
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS
+$$
+BEGIN
+  IF as_of IS NULL THEN
+    RAISE EXCEPTION 'as_of must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF scope IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @extschema@.region r WHERE r.code = scope) THEN
+    RAISE EXCEPTION 'region % is not in poverty_aid.region', scope
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the code of a region of the register (6, 9 or 12 digits) that you may read, or NULL for the whole register.';
+  END IF;
+  IF by_level IS NOT NULL AND scope IS NOT NULL AND by_level < @extschema@.region_code_level(scope) THEN
+    RAISE EXCEPTION 'cannot group a % by %', @extschema@.region_code_level(scope), by_level
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.report_check_arguments(date, @extschema@.region_level, text) IS
+  'Internal to the report engines (indicator_values(), monitoring_values(), income_values()): raises 22004 for a NULL date, 22023 for a scope (12-digit code) that is not a region the caller may read, or a by_level above the scope''s level';
+
+CREATE OR REPLACE FUNCTION @extschema@.indicator_values(as_of date, by_level @extschema@.region_level DEFAULT NULL,
+                                             root_code text DEFAULT NULL)
+  RETURNS TABLE (region_code text, ord integer, key text, label text, numerator numeric,
+                 denominator numeric, value numeric, unit text, ratio @extschema@.ratio)
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp SET jit = off AS
+$$
+BEGIN
+  PERFORM @extschema@.report_check_arguments(as_of, by_level, @extschema@.region_code(root_code));
+  IF @extschema@.shard_is_coordinator() THEN
+    RETURN QUERY SELECT * FROM @extschema@.shard_indicator_values(as_of, by_level, root_code);
+    RETURN;
+  END IF;
+  -- The register (ord 1-27), after exit (101-112) and the income measures
+  -- (201-209), in one row shape.  JIT is off for all three: their plans
+  -- estimate far more rows than they read (the compilation of the register
+  -- query took 2.8 of its 2.9 s on the national register at scale 0.1) and
+  -- the income join ran no faster with it.
+  RETURN QUERY SELECT * FROM @extschema@.register_values(as_of, by_level, root_code);
   RETURN QUERY SELECT * FROM @extschema@.monitoring_values(as_of, by_level, root_code);
   RETURN QUERY SELECT * FROM @extschema@.income_values(as_of, by_level, root_code);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.indicator_values(date, @extschema@.region_level, text) IS
-  'Every indicator of indicator_report() as of a date for a region subtree (NULL: the whole register), for the subtree as a whole (by_level NULL) or for each of its regions at by_level, one pass over each table: the register indicators (ord 1-27), after exit (101-112, monitoring_values()) and the income measures (201-209, income_values()), defined in indicator_definitions(). The engine of indicator_report(), the BI views and take_snapshot()';
+  'Every indicator of indicator_report() as of a date for a region subtree (NULL: the whole register), for the subtree as a whole (by_level NULL) or for each of its regions at by_level: the register indicators (ord 1-27, register_values()), after exit (101-112, monitoring_values()) and the income measures (201-209, income_values()), defined in indicator_definitions(). The engine of indicator_report(), the BI views and take_snapshot()';
 
 CREATE OR REPLACE FUNCTION @extschema@.data_problems(as_of date DEFAULT current_date)
   RETURNS TABLE (region_code text, region_name text, level @extschema@.region_level, problem text,
