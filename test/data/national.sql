@@ -878,7 +878,7 @@ INSERT INTO poverty_aid.target (indicator, region_code, year, target_value, unit
   SELECT k.indicator, NULL, y, k.value, k.unit
   FROM g_param p, generate_series(2016, 2020) AS y,
        LATERAL (VALUES ('jobs_found', round(p.jobs * 0.19), 'people'),
-                       ('consumption_sales', round(p.sales * 13000 * 0.22, -3), 'yuan'),
+                       ('consumption_sales', round(p.sales * 13000.0 * 0.22, -3), 'yuan'),
                        ('projects_started', round(p.projects * 0.19), 'projects')) AS k (indicator, value, unit)
   ORDER BY 1, 3;
 
