@@ -187,7 +187,8 @@ echo "poverty_aid national benchmark: scale $SCALE, median of up to $RUNS runs"
 echo "machine: $NPROC cores, $MEMTOTAL RAM, load average $(cut -d' ' -f1-3 /proc/loadavg) at start, PostgreSQL $(q 'SHOW server_version')"
 echo "settings: shared_buffers $(q 'SHOW shared_buffers'), work_mem $(q 'SHOW work_mem'), max_parallel_workers_per_gather $(q 'SHOW max_parallel_workers_per_gather')"
 echo
-echo "load: $LOAD_SECONDS s${REFRESHED:-} (psql -v scale=$SCALE -f test/data/national.sql, including its checks and VACUUM ANALYZE); database size $(q "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+[ "$LOAD_SECONDS" = "(reused)" ] && LOAD_TEXT="reused, loaded before" || LOAD_TEXT="$LOAD_SECONDS s"
+echo "load: $LOAD_TEXT${REFRESHED:-} (psql -v scale=$SCALE -f test/data/national.sql, including its checks and VACUUM ANALYZE); database size $(q "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 echo
 echo "| table | rows | heap | indexes | total |"
 echo "|---|---:|---:|---:|---:|"
