@@ -1002,4 +1002,5 @@ COMMIT;
 VACUUM ANALYZE poverty_aid.region, poverty_aid.region_population, poverty_aid.poverty_listing,
         poverty_aid.household, poverty_aid.household_income, poverty_aid.helper, poverty_aid.pairing,
         poverty_aid.fund, poverty_aid.fund_transfer, poverty_aid.project, poverty_aid.project_beneficiary,
-        poverty_aid.employment, poverty_aid.consumption_sale, poverty_aid.target, poverty_aid.poverty_line;
+        poverty_aid.employment, poverty_aid.consumption_sale, poverty_aid.target, poverty_aid.poverty_line,
+        poverty_aid.household_tally;
