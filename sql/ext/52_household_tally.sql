@@ -45,8 +45,10 @@ CREATE TABLE @extschema@.household_tally (
   exit_members  integer NOT NULL,
   first_members integer NOT NULL
 );
--- A region subtree's rows (reports of a province, county, village) ...
-CREATE INDEX household_tally_village_idx ON @extschema@.household_tally (village_code, grain, bucket);
+-- A region subtree's rows of one grain (reports of a province, county,
+-- village: the grain leads, so a subtree's year rows are not interleaved
+-- with its many day rows) ...
+CREATE INDEX household_tally_village_idx ON @extschema@.household_tally (grain, village_code, bucket);
 -- ... and the whole register's rows of a time range.
 CREATE INDEX household_tally_bucket_idx ON @extschema@.household_tally (grain, bucket);
 COMMENT ON TABLE @extschema@.household_tally IS
