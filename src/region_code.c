@@ -192,6 +192,20 @@ pa_region_code_level(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The result of both forms of region_ancestor_code(): the 12-digit code
+ * (of level "level") cut to level "target", or NULL when the code lies
+ * above that level.
+ */
+static Datum
+ancestor_of(FunctionCallInfo fcinfo, char *code, RegionLevel level, int target)
+{
+	if ((int) level < target)
+		PG_RETURN_NULL();
+	truncate_to_level(code, (RegionLevel) target);
+	PG_RETURN_TEXT_P(cstring_to_text(code));
+}
+
+/*
  * The labels of the region_level enum, as the OIDs a function of that type
  * receives and returns, by level.  A cast between the enum and text looks
  * the label up on every row (enum_in and enum_out are only STABLE, so the
@@ -273,10 +287,7 @@ pa_region_ancestor_code_enum(PG_FUNCTION_ARGS)
 			target = i;
 	if (target < 0)
 		elog(ERROR, "enum label %u is not a region level", wanted);
-	if ((int) level < target)
-		PG_RETURN_NULL();
-	truncate_to_level(code, (RegionLevel) target);
-	PG_RETURN_TEXT_P(cstring_to_text(code));
+	return ancestor_of(fcinfo, code, level, target);
 }
 
 /*
@@ -338,10 +349,7 @@ pa_region_ancestor_code(PG_FUNCTION_ARGS)
 				 errmsg("invalid region level"),
 				 errdetail("Level \"%s\" is not one of province, prefecture, county, township, village.",
 						   wanted)));
-	if ((int) level < target)
-		PG_RETURN_NULL();
-	truncate_to_level(code, (RegionLevel) target);
-	PG_RETURN_TEXT_P(cstring_to_text(code));
+	return ancestor_of(fcinfo, code, level, target);
 }
 
 /*

@@ -84,8 +84,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.report_data_problem(text, bigint, bigint, date) IS
   'Internal to indicator_values(): warns that a region is left out of the poverty incidence because it has more poor people than population (naming the region and both figures) and returns false';
 
--- The arguments of the report engines (indicator_values(), monitoring_values(),
--- income_values()): a date, a region of the register the caller may read
+-- The arguments of the report engines (indicator_values(), register_values(),
+-- monitoring_values(), income_values()): a date, a region of the register the caller may read
 -- (NULL: the whole register), and a level at or below it to group by.
 CREATE FUNCTION @extschema@.report_check_arguments(as_of date, by_level @extschema@.region_level, scope text)
   RETURNS void
@@ -107,7 +107,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.report_check_arguments(date, @extschema@.region_level, text) IS
-  'Internal to the report engines (indicator_values(), monitoring_values(), income_values()): raises 22004 for a NULL date, 22023 for a scope (12-digit code) that is not a region the caller may read, or a by_level above the scope''s level';
+  'Internal to the report engines (indicator_values(), register_values(), monitoring_values(), income_values()): raises 22004 for a NULL date, 22023 for a scope (12-digit code) that is not a region the caller may read, or a by_level above the scope''s level';
 
 CREATE FUNCTION @extschema@.register_values(as_of date, by_level @extschema@.region_level DEFAULT NULL,
                                             root_code text DEFAULT NULL)
