@@ -9,15 +9,17 @@
  * weight (the household's members).  Every measure is a quotient of weighted
  * sums, except Gini and the quantile, which need the whole distribution.
  *
- * Determinism.  Each row contributes a term computed from that row alone in
- * double precision (w * (max(0, z - y) / z)^alpha, w * ln(z / y), ...).  The
- * terms are summed exactly, without rounding, in a long fixed-point
- * accumulator (LongAcc below: 2^-256 .. 2^256 in 32-bit limbs), so the sum
- * does not depend on the order of the rows, on how they were split between
- * parallel workers or on how partial states were rolled up: the result is
- * the same double, bit for bit, for a given set of rows whatever the plan.
- * The only roundings are those of each row's own term (a few units in the
- * last place) and one final conversion and division; the relative error of
+ * Determinism.  Each row contributes its weight w times a term per person t
+ * computed from y and z alone in double precision ((max(0, z - y) / z)^alpha,
+ * ln(z / y), ...).  The products w * t are summed exactly, without rounding,
+ * in a long fixed-point accumulator (LongAcc below: 2^-256 .. 2^256 in
+ * 32-bit limbs), so the sum does not depend on the order of the rows, on how
+ * they were split between parallel workers or on how partial states were
+ * rolled up, nor on whether rows of equal income were merged into one with
+ * their weights added (as the income distribution summary does): the result
+ * is the same double, bit for bit, for a given set of rows whatever the plan.
+ * The only roundings are those of each term t (a few units in the last
+ * place) and one final conversion and division; the relative error of
  * fgt, watts, poverty_gap_yuan and income_mean is below 2^-49 (about
  * 1.8e-15).  Terms below 2^-256 in magnitude are dropped (truncated on the
  * fixed grid), terms of 2^200 or more are an error.
@@ -33,9 +35,13 @@
  * the aggregate fails with 54000.  Each parallel worker sorts its pairs when
  * it serialises them and the leader merges sorted runs; the final function
  * sorts (y, w) completely, so the order of the pairs, and hence every sum,
- * is the same for every plan.  The Gini numerator
- * sum_i w_i y_i (C_{i-1} + C_i - W) (C_i the cumulative weight) is summed
- * exactly; its absolute error is below 2^-48 for non-negative incomes.
+ * is the same for every plan.  Gini merges the pairs of equal income (adding
+ * their weights) before it sums, which changes nothing in exact arithmetic
+ * and makes its result the same for a distribution given row by row or as
+ * (income, total weight) pairs, when the weights are whole numbers.  The
+ * Gini numerator sum_i w_i y_i (C_{i-1} + C_i - W) (C_i the cumulative
+ * weight) is summed exactly; its absolute error is below 2^-48 for
+ * non-negative incomes.
  *
  *-------------------------------------------------------------------------
  */
@@ -161,6 +167,20 @@ longacc_merge(LongAcc *acc, const LongAcc *other)
 	for (int i = 0; i < LONGACC_LIMBS; i++)
 		acc->limb[i] += other->limb[i];
 	longacc_normalise(acc);
+}
+
+/*
+ * Add the product a * b exactly: its rounded value and the rounding error
+ * (fma gives a * b - round(a * b) exactly for finite products far from the
+ * underflow threshold), so sum_i w_i * t equals (sum_i w_i) * t.
+ */
+static inline void
+longacc_add_product(LongAcc *acc, double a, double b)
+{
+	double		product = a * b;
+
+	longacc_add(acc, product);
+	longacc_add(acc, fma(a, b, -product));
 }
 
 /* The sum rounded to a double (from a 64-bit-mantissa intermediate). */
@@ -291,17 +311,23 @@ measure_state_new(MemoryContext context, MeasureKind kind, double alpha)
 	return state;
 }
 
+/*
+ * Add a row of weight w whose term per person is t: the total gains w * t
+ * exactly (two additions), so a row of weight 3 adds what three rows of
+ * weight 1 with the same income add, and a summary that merges rows of
+ * equal income gives the same state bit for bit.
+ */
 static inline void
-measure_add(MeasureState *state, double w, double term)
+measure_add(MeasureState *state, double w, double t)
 {
-	if (unlikely(state->pending >= LONGACC_SPAN))
+	if (unlikely(state->pending >= LONGACC_SPAN / 2))
 	{
 		longacc_normalise(&state->weight);
 		longacc_normalise(&state->total);
 		state->pending = 0;
 	}
 	longacc_add(&state->weight, w);
-	longacc_add(&state->total, term);
+	longacc_add_product(&state->total, w, t);
 	state->pending++;
 	state->rows++;
 }
@@ -367,15 +393,16 @@ fgt_trans(PG_FUNCTION_ARGS)
 		double		gap = (z - y) / z;
 
 		if (alpha == 0)
-			term = w;
+			term = 1;
 		else if (alpha == 1)
-			term = w * gap;
+			term = gap;
 		else if (alpha == 2)
-			term = w * (gap * gap);
+			term = gap * gap;
 		else
-			term = w * pow(gap, alpha);
+			term = pow(gap, alpha);
 	}
-	measure_add(state, w, checked_term(term, "fgt"));
+	checked_term(w * term, "fgt");
+	measure_add(state, w, term);
 	PG_RETURN_POINTER(state);
 }
 
@@ -413,8 +440,9 @@ watts_trans(PG_FUNCTION_ARGS)
 	state = measure_trans_state(fcinfo, MEASURE_WATTS, 0);
 	/* ln(z / y) as log1p((z - y) / y): accurate when y is just below z */
 	if (y < z)
-		term = w * log1p((z - y) / y);
-	measure_add(state, w, checked_term(term, "watts"));
+		term = log1p((z - y) / y);
+	checked_term(w * term, "watts");
+	measure_add(state, w, term);
 	PG_RETURN_POINTER(state);
 }
 
@@ -440,7 +468,8 @@ poverty_gap_yuan_trans(PG_FUNCTION_ARGS)
 	check_line(z);
 	check_weight(w);
 	state = measure_trans_state(fcinfo, MEASURE_GAP_YUAN, 0);
-	measure_add(state, w, checked_term(y < z ? w * (z - y) : 0, "poverty_gap_yuan"));
+	checked_term(y < z ? w * (z - y) : 0, "poverty_gap_yuan");
+	measure_add(state, w, y < z ? z - y : 0);
 	PG_RETURN_POINTER(state);
 }
 
@@ -463,7 +492,8 @@ income_mean_trans(PG_FUNCTION_ARGS)
 	check_income(y);
 	check_weight(w);
 	state = measure_trans_state(fcinfo, MEASURE_MEAN, 0);
-	measure_add(state, w, checked_term(w * y, "income_mean"));
+	checked_term(w * y, "income_mean");
+	measure_add(state, w, y);
 	PG_RETURN_POINTER(state);
 }
 
@@ -1014,10 +1044,13 @@ gini_deserialize(PG_FUNCTION_ARGS)
  *
  * with C_i the cumulative weight up to pair i and W the total: the mean
  * absolute difference over all pairs of people, halved and divided by the
- * mean (ties contribute nothing whatever their order).  The cumulative
- * weight is exact for whole weights below 2^53 and compensated otherwise;
- * the numerator and sum_i w_i y_i are summed exactly.  NULL over no rows and
- * when the mean income is not positive (the coefficient is undefined).
+ * mean (ties contribute nothing whatever their order).  The pairs of equal
+ * y are first merged into one with their weights added, in sorted order, so
+ * that the same distribution gives the same result whether it comes row by
+ * row or summarised.  The cumulative weight is exact for whole weights below
+ * 2^53 and compensated otherwise; the numerator and sum_i w_i y_i are summed
+ * exactly.  NULL over no rows and when the mean income is not positive (the
+ * coefficient is undefined).
  */
 Datum
 gini_final(PG_FUNCTION_ARGS)
@@ -1037,15 +1070,28 @@ gini_final(PG_FUNCTION_ARGS)
 	if (state->count == 0)
 		PG_RETURN_NULL();
 	gini_sort(state);
+	/* merge the pairs of equal income, in place */
+	{
+		int64		n = 0;
+
+		for (int64 i = 0; i < state->count; i++)
+		{
+			if (n > 0 && state->pairs[n - 1].y == state->pairs[i].y)
+				state->pairs[n - 1].w += state->pairs[i].w;
+			else
+				state->pairs[n++] = state->pairs[i];
+		}
+		state->count = n;
+	}
 	for (int64 i = 0; i < state->count; i++)
 	{
-		if ((i & (LONGACC_SPAN - 1)) == LONGACC_SPAN - 1)
+		if ((i & (LONGACC_SPAN / 2 - 1)) == LONGACC_SPAN / 2 - 1)
 		{
 			longacc_normalise(&weight);
 			longacc_normalise(&income);
 		}
 		longacc_add(&weight, state->pairs[i].w);
-		longacc_add(&income, state->pairs[i].w * state->pairs[i].y);
+		longacc_add_product(&income, state->pairs[i].w, state->pairs[i].y);
 	}
 	total_weight = longacc_value(&weight);
 	total_income = longacc_value(&income);

@@ -209,8 +209,8 @@ SELECT is(
         WHERE c.relkind IN ('r', 'p', 'S')
           AND c.oid <> ALL (SELECT unnest(extconfig) FROM pg_extension WHERE extname = 'poverty_aid')
         ORDER BY 1),
-  '{poverty_aid.division_code,poverty_aid.household_tally,poverty_aid.household_tally_lock}'::text[],
-  'every table and sequence is marked with pg_extension_config_dump, but the reference list of division codes, which each version of the extension brings, and the household tally and its locks, which a restore refills from household');
+  '{poverty_aid.division_code,poverty_aid.household_tally,poverty_aid.household_tally_lock,poverty_aid.income_distribution}'::text[],
+  'every table and sequence is marked with pg_extension_config_dump, but the reference list of division codes, which each version of the extension brings, and the household tally, its locks and the income distribution, which a restore refills from household and household_income');
 
 SELECT * FROM finish();
 ROLLBACK;

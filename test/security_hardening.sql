@@ -117,12 +117,12 @@ SELECT is((SELECT count(*)::int FROM audit_log WHERE table_name = 'household' AN
 SELECT ok(NOT has_schema_privilege('public', 'poverty_aid', 'USAGE'), 'PUBLIC has no USAGE on schema poverty_aid');
 SELECT is(ARRAY(SELECT c.oid::regclass::text FROM pg_class c, aclexplode(c.relacl) a
                  WHERE c.relnamespace = 'poverty_aid'::regnamespace AND a.grantee = 0
-                   AND c.relname NOT IN ('division_code', 'division_successor', 'household_tally') ORDER BY 1),
-  '{}'::text[], 'no table, view or sequence grants anything to PUBLIC (but the public reference list of division codes and the household tally)');
+                   AND c.relname NOT IN ('division_code', 'division_successor', 'household_tally', 'income_distribution') ORDER BY 1),
+  '{}'::text[], 'no table, view or sequence grants anything to PUBLIC (but the public reference list of division codes, the household tally and the income distribution)');
 SELECT is(ARRAY(SELECT c.relname || ':' || a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
                  WHERE c.relnamespace = 'poverty_aid'::regnamespace AND a.grantee = 0 ORDER BY 1),
-  ARRAY['division_code:SELECT', 'division_successor:SELECT', 'household_tally:SELECT'],
-  'PUBLIC may only read the reference list of division codes and the household tally (whose row security shows each role its read scope only)');
+  ARRAY['division_code:SELECT', 'division_successor:SELECT', 'household_tally:SELECT', 'income_distribution:SELECT'],
+  'PUBLIC may only read the reference list of division codes, the household tally and the income distribution (whose row security shows each role its read scope only)');
 SELECT is(ARRAY(SELECT p.proname::text FROM pg_proc p
                  WHERE p.pronamespace = 'poverty_aid'::regnamespace AND p.prosecdef
                    AND has_function_privilege('public', p.oid, 'EXECUTE') ORDER BY 1),
@@ -153,9 +153,9 @@ SELECT is(ARRAY(SELECT t FROM unnest(ARRAY['region', 'helper', 'poverty_line', '
   '{}'::text[], 'a clerk may not change reference tables, snapshots or the audit trail');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'poverty_aid'::regnamespace
-                   AND c.relname NOT IN ('division_code', 'division_successor', 'household_tally')
+                   AND c.relname NOT IN ('division_code', 'division_successor', 'household_tally', 'income_distribution')
                    AND (has_table_privilege('pa_t_nobody', c.oid, 'SELECT') OR has_any_column_privilege('pa_t_nobody', c.oid, 'SELECT'))),
-  '{}'::text[], 'a role without a profile may read nothing (but the public reference list of division codes and the household tally, whose row security shows it nothing, without USAGE on the schema)');
+  '{}'::text[], 'a role without a profile may read nothing (but the public reference list of division codes, the household tally and the income distribution, whose row security shows it nothing, without USAGE on the schema)');
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_class c
                  WHERE c.relnamespace = 'poverty_aid'::regnamespace AND c.relkind = 'r'
                    AND NOT c.relrowsecurity

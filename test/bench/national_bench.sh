@@ -37,7 +37,8 @@
 #    REV (default a7016d5, the 1.1 reports before the household tally), created
 #    in schema pa_baseline over the same tables, when sql/ext/40_reports.sql
 #    differs from REV's (when it does not, the installed reports are today's
-#    and the column repeats them).  A statement whose first run takes longer
+#    and the column repeats them); REV's income_values() and
+#    monitoring_values() come along into pa_baseline.  A statement whose first run takes longer
 #    than --repeat-limit seconds (default 60) runs once.  Today's
 #    implementation runs once, under statement_timeout = --baseline-limit seconds
 #    (default 600): at scale 1 some of its statements take far longer, and
@@ -211,10 +212,19 @@ else
 	# every function, procedure and view the old file creates goes to
 	# pa_baseline, and so do the references to them; the rest (tables,
 	# types, other functions) stays the extension's
-	names=$(git -C "$SRC" show "$BASELINE:sql/ext/40_reports.sql" \
+	# the report engines defined in other files (income_values(),
+	# monitoring_values()) come along, as they were at REV
+	engines() {
+		local f
+		for f in sql/ext/33_measures.sql sql/ext/70_monitoring.sql; do
+			git -C "$SRC" show "$BASELINE:$f" 2>/dev/null \
+				| awk '/^CREATE FUNCTION @extschema@\.(income_values|monitoring_values)\(/,/^\$\$;/'
+		done
+	}
+	names=$( { git -C "$SRC" show "$BASELINE:sql/ext/40_reports.sql"; engines; } \
 		| sed -nE 's/^CREATE (OR REPLACE )?(FUNCTION|PROCEDURE|VIEW) @extschema@\.([a-z_0-9]+).*/\3/p' | sort -u | paste -sd'|')
 	if { echo "SET client_min_messages = warning; DROP SCHEMA IF EXISTS pa_baseline CASCADE; CREATE SCHEMA pa_baseline;"
-	     git -C "$SRC" show "$BASELINE:sql/ext/40_reports.sql" \
+	     { engines; git -C "$SRC" show "$BASELINE:sql/ext/40_reports.sql"; } \
 		| sed -E "s/@extschema@\.($names)\b/pa_baseline.\1/g; s/@extschema@/poverty_aid/g"
 	   } | "${PSQL[@]}" -d "$DB" >/dev/null 2>"${TMPDIR:-/tmp}/national_bench_baseline.err"; then
 		BASE_SCHEMA=pa_baseline
@@ -360,7 +370,9 @@ done
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# 5. Summary structures: the household tally, with its rows per grain.
+# 5. Summary structures: the household tally, with its rows per grain, and
+# the income distribution, with its rows for the register and the provinces.
 echo
 echo "summary structure: household_tally, $(q "SELECT to_char(sum(n), 'FM999,999,999') || ' rows (' || string_agg(grain::text || ' ' || to_char(n, 'FM999,999,999'), ', ' ORDER BY grain) || ')'
 	FROM (SELECT grain, count(*) n FROM poverty_aid.household_tally GROUP BY 1) g"), heap $(q "SELECT pg_size_pretty(pg_table_size('poverty_aid.household_tally'))"), indexes $(q "SELECT pg_size_pretty(pg_indexes_size('poverty_aid.household_tally'))") (the household table: heap $(q "SELECT pg_size_pretty(pg_table_size('poverty_aid.household'))"), indexes $(q "SELECT pg_size_pretty(pg_indexes_size('poverty_aid.household'))")); no memory of its own: the reports' is the query's (work_mem per sort or hash)"
+echo "summary structure: income_distribution, $(q "SELECT to_char(count(*), 'FM999,999,999') || ' rows (whole register ' || to_char(count(*) FILTER (WHERE province_code IS NULL), 'FM999,999,999') || ', provinces ' || to_char(count(*) FILTER (WHERE province_code IS NOT NULL), 'FM999,999,999') || ')' FROM poverty_aid.income_distribution"), heap $(q "SELECT pg_size_pretty(pg_table_size('poverty_aid.income_distribution'))"), indexes $(q "SELECT pg_size_pretty(pg_indexes_size('poverty_aid.income_distribution'))") (household_income: $(q "SELECT to_char(count(*), 'FM999,999,999') FROM poverty_aid.household_income") incomes, heap $(q "SELECT pg_size_pretty(pg_table_size('poverty_aid.household_income'))"), indexes $(q "SELECT pg_size_pretty(pg_indexes_size('poverty_aid.household_income'))")); no memory of its own"
