@@ -65,7 +65,8 @@ RETURN pg_catalog.format($q$
      CROSS JOIN LATERAL (VALUES (NULL::text),
                                 (@extschema@.region_ancestor_code(s.village_code, 'province'))) AS p (code)
      GROUP BY 1, 2, 3
-    HAVING sum(s.sign) <> 0 OR sum(s.sign * s.members) <> 0$q$, incomes);
+    HAVING sum(s.sign) <> 0 OR sum(s.sign * s.members) <> 0
+     ORDER BY 1, 2, 3$q$, incomes);
 COMMENT ON FUNCTION @extschema@.income_distribution_append(text) IS
   'Internal to the income distribution: the INSERT that appends signed incomes (a query given as text) as rows of the whole register and of their province';
 
@@ -241,6 +242,7 @@ BEGIN
       FROM gone g
      GROUP BY 1, 2, 3
     HAVING sum(g.households) <> 0 OR sum(g.people) <> 0
+     ORDER BY 1, 2, 3
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM merged) INTO rows_before, rows_after;
