@@ -25,7 +25,7 @@ DB=poverty_aid_incdist
 SRC=$POVERTY_AID_SRC
 DIR=$(mktemp -d /tmp/poverty_aid_incdist.XXXXXX)
 chmod 755 "$DIR"
-ROLES="pa_t_incdist_prov pa_t_incdist_county pa_t_incdist_none"
+ROLES="pa_t_incdist_prov pa_t_incdist_county pa_t_incdist_none pa_t_incdist_viewer pa_t_incdist_bypass"
 drop_all() {
 	sql postgres "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
 	for r in $ROLES; do sql postgres "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
@@ -56,6 +56,14 @@ is "$(sql "$DB" "SELECT (SELECT sum(households) || ' ' || sum(people) FROM pover
 	  = (SELECT count(*) || ' ' || sum(h.members) FROM poverty_aid.household_income i
 	     JOIN poverty_aid.household h ON h.id = i.household_id WHERE i.year = 2019)")" "t" \
 	"income_distribution_of(2019) adds up to the 2019 incomes and their members"
+is "$(sql "$DB" "SELECT count(*) FILTER (WHERE a IS DISTINCT FROM b) || ' ' || count(*)
+	  FROM (SELECT r.code,
+	               (SELECT sum(households) || ' ' || sum(people) FROM poverty_aid.income_distribution_of(2019, r.code)) AS a,
+	               (SELECT count(*) || ' ' || sum(h.members) FROM poverty_aid.household_income i
+	                  JOIN poverty_aid.household h ON h.id = i.household_id
+	                 WHERE i.year = 2019 AND h.village_code BETWEEN r.code AND poverty_aid.region_subtree_end(r.code)) AS b
+	          FROM poverty_aid.region r WHERE r.level = 'province') x")" "0 22" \
+	"income_distribution_of(2019, province) adds up to that province's 2019 incomes and their members, for each of the 22"
 dist_line() {
 	echo "# distribution$1: $(sql "$DB" "SELECT count(*) || ' rows (' || count(*) FILTER (WHERE province_code IS NULL) || ' of the whole register, '
 	  || count(DISTINCT (year, province_code, per_capita_income)) || ' keys) for '
@@ -384,6 +392,19 @@ is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution WHERE provin
 	SET LOCAL ROLE pa_t_incdist_prov;
 	SELECT denominator FROM poverty_aid.income_values('2019-12-31', NULL, '$P') WHERE key = 'income_headcount_rate'; ROLLBACK")" "0" \
 	"the clerk of the province reads the distribution too (its rows emptied, rolled back: no income)"
+# Who reads the whole register's rows: a viewer without assignments (read
+# scope NULL) and a role with BYPASSRLS, whatever its regions.
+sql postgres "CREATE ROLE pa_t_incdist_viewer LOGIN; CREATE ROLE pa_t_incdist_bypass LOGIN BYPASSRLS" >/dev/null
+sql "$DB" "SELECT poverty_aid.grant_profile('pa_t_incdist_viewer', 'viewer');
+	SELECT poverty_aid.grant_profile('pa_t_incdist_bypass', 'clerk', ARRAY['$C'])" >/dev/null
+for role in pa_t_incdist_viewer pa_t_incdist_bypass; do
+	is "$(values $role poverty_aid.income_values 2019-12-31 NULL NULL)" "$(values postgres pa_ref.income_values 2019-12-31 NULL NULL)" \
+		"${role#pa_t_incdist_}: income_values('2019-12-31') for the whole register equals the reference's for a superuser"
+	is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution WHERE province_code IS NULL;
+		SET LOCAL ROLE $role;
+		SELECT denominator FROM poverty_aid.income_values('2019-12-31') WHERE key = 'income_headcount_rate'; ROLLBACK")" "0" \
+		"${role#pa_t_incdist_} reads the whole register's rows of the distribution (emptied, rolled back: no income)"
+done
 sql "$DB" "GRANT USAGE ON SCHEMA poverty_aid TO pa_t_incdist_none" >/dev/null
 is "$(sql "$DB" "SET ROLE pa_t_incdist_none; SELECT count(*) FROM poverty_aid.income_distribution")" "0" \
 	"a role without a profile (given USAGE on the schema) reads no row of the distribution"

@@ -167,7 +167,9 @@ BEGIN ATOMIC
   SELECT d.per_capita_income, sum(d.households), sum(d.people)::bigint
     FROM @extschema@.income_distribution d
    WHERE d.year = income_distribution_of.year
-     AND d.province_code IS NOT DISTINCT FROM income_distribution_of.province_code
+     -- (not IS NOT DISTINCT FROM: this form reaches the index)
+     AND (d.province_code = income_distribution_of.province_code
+          OR (income_distribution_of.province_code IS NULL AND d.province_code IS NULL))
    GROUP BY d.per_capita_income
   HAVING sum(d.households) <> 0 OR sum(d.people) <> 0
    ORDER BY d.per_capita_income;
