@@ -49,6 +49,10 @@ sql postgres "CREATE DATABASE $DST_DB TEMPLATE template0" >/dev/null
 "$POVERTY_AID_BIN/pg_restore" --exit-on-error -d $DST_DB "$DUMP"
 ok $? "pg_restore into a fresh database"
 is "$(report $DST_DB)" "$report_before" "the restored database gives the same indicator report"
+if has_function "$DST_DB" "poverty_aid.household_tally_check(date)"; then
+	is "$(sql $DST_DB "SELECT count(*) FROM poverty_aid.household_tally_check()")" "0" \
+		"the restore refilled the household tally, jobs too (employment is loaded before household)"
+fi
 is "$(security_state $DST_DB)" "$state_before" "profiles, region assignments, audit trail and load log are the same (the restore added no audit records)"
 is "$("$POVERTY_AID_BIN/psql" -X -At -U pa_load_clerk_2 -d $DST_DB -c "SELECT count(*) FILTER (WHERE NOT poverty_aid.region_contains('653222', village_code)) || ' ' || (count(*) > 0) FROM poverty_aid.household")" \
 	"0 true" "after restore a clerk still reads only her county"

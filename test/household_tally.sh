@@ -51,13 +51,22 @@ DECLARE
   def text := pg_get_functiondef('poverty_aid.register_values(date, poverty_aid.region_level, text)'::regprocedure);
   call text := 'poverty_aid.household_tally_village(as_of, lo, hi)';
   plain text := $q$(
+    SELECT coalesce(p.village_code, j.village_code) AS village_code, coalesce(p.periods, 0) AS periods,
+           coalesce(p.exits, 0) AS exits, coalesce(p.baseline, 0) AS baseline, coalesce(p.poor, 0) AS poor,
+           coalesce(j.jobs, 0) AS jobs
+      FROM (
       SELECT h.village_code, count(*) AS periods, count(*) FILTER (WHERE h.exited_on <= as_of) AS exits,
              coalesce(sum(h.members) FILTER (WHERE h.period_no = 1), 0)::bigint AS baseline,
              coalesce(sum(h.members) FILTER (WHERE h.exited_on IS NULL OR h.exited_on > as_of), 0)::bigint AS poor
         FROM (SELECT x.*, row_number() OVER (PARTITION BY x.household_no ORDER BY x.registered_on, x.id) AS period_no
                 FROM poverty_aid.household x WHERE x.registered_on <= as_of) h
        WHERE h.village_code BETWEEN lo AND hi
-       GROUP BY 1)$q$;
+       GROUP BY 1) p
+      FULL JOIN (
+      SELECT h.village_code, count(*) AS jobs
+        FROM poverty_aid.employment e JOIN poverty_aid.household h ON h.id = e.household_id
+       WHERE e.employed_on BETWEEN year_start AND as_of AND h.village_code BETWEEN lo AND hi
+       GROUP BY 1) j ON j.village_code = p.village_code)$q$;
 BEGIN
   IF position(call IN def) = 0 THEN
     RAISE EXCEPTION 'register_values() does not read household_tally_village()';
@@ -140,6 +149,28 @@ UPDATE poverty_aid.household SET registered_on = registered_on + 1 WHERE id % 71
 -- Moves to another village (of another county).
 UPDATE poverty_aid.household SET village_code = (SELECT max(code) FROM poverty_aid.region WHERE level = 'village')
  WHERE id % 101 = 11;
+-- Jobs: new ones over every year (several on one day in one village), some
+-- moved to another day (across months and years) or to another household
+-- (of another village), some deleted.
+INSERT INTO poverty_aid.employment (household_id, place, employed_on)
+SELECT h.id, 'local', date '2014-01-01' + ((h.id * 37) % 2400)::integer
+  FROM poverty_aid.household h WHERE h.id % 53 = 2;
+INSERT INTO poverty_aid.employment (household_id, place, employed_on)
+SELECT h.id, 'elsewhere', date '2019-12-31' FROM poverty_aid.household h WHERE h.id % 211 = 4;
+UPDATE poverty_aid.employment SET employed_on = employed_on + 200 WHERE id % 7 = 1 AND (ended_on IS NULL OR ended_on >= employed_on + 200);
+UPDATE poverty_aid.employment SET employed_on = employed_on - 1 WHERE employed_on = date '2019-12-31';
+UPDATE poverty_aid.employment e SET household_id = (SELECT max(id) FROM poverty_aid.household) WHERE e.id % 11 = 2;
+DELETE FROM poverty_aid.employment WHERE id % 13 = 3;
+-- Households with jobs move to another village: their jobs go with them.
+UPDATE poverty_aid.household SET village_code = (SELECT min(code) FROM poverty_aid.region WHERE level = 'village')
+ WHERE id IN (SELECT household_id FROM poverty_aid.employment WHERE id % 5 = 0);
+-- ... and a job and its household's move in one transaction.
+BEGIN;
+INSERT INTO poverty_aid.employment (household_id, place, employed_on)
+  SELECT min(id), 'local', date '2017-05-05' FROM poverty_aid.household;
+UPDATE poverty_aid.household SET village_code = (SELECT max(code) FROM poverty_aid.region WHERE level = 'village')
+ WHERE id = (SELECT min(id) FROM poverty_aid.household);
+COMMIT;
 -- Renumbering: a household takes another number (its periods move together).
 UPDATE poverty_aid.household SET household_no = household_no || '-R' WHERE household_no IN
   (SELECT household_no FROM poverty_aid.household GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 50);
@@ -169,6 +200,7 @@ COMMIT;
 -- ... and so does one that rolls back.
 BEGIN;
 DELETE FROM poverty_aid.household WHERE household_no = 'TALLY-NEW-1';
+DELETE FROM poverty_aid.employment WHERE id % 2 = 0;
 ROLLBACK;
 SELECT 'changes ' || count(*) FROM poverty_aid.household_tally;
 SQL
@@ -193,15 +225,22 @@ is "$(sql "$DB" "SET client_min_messages = error; SELECT pa_ref.differences('202
 
 # Concurrent writers on the same 12 household numbers: 8 clients, half at
 # READ COMMITTED and half SERIALIZABLE, inserting (non-overlapping periods:
-# ON CONFLICT DO NOTHING skips overlaps), updating and deleting periods.
+# ON CONFLICT DO NOTHING skips overlaps), updating and deleting periods; in
+# the same transactions, jobs of 6 other households added, moved to another
+# day or household and deleted while those households move between two
+# villages.
 village=$(sql "$DB" "SELECT min(code) FROM poverty_aid.region WHERE level = 'village' AND code > '6532'")
 village2=$(sql "$DB" "SELECT max(code) FROM poverty_aid.region WHERE level = 'village'")
+sql "$DB" "INSERT INTO poverty_aid.household (household_no, village_code, members, registered_on)
+	SELECT 'TALLY-J-' || n, '$village', 3, date '2013-01-01' FROM generate_series(1, 6) n" >/dev/null
 for iso in "READ COMMITTED" "SERIALIZABLE"; do
 	f=$DIR/writer_${iso// /_}.sql
 	cat >"$f" <<SQL
 \set n random(1, 12)
 \set k random(0, 2000)
 \set op random(1, 10)
+\set j random(1, 6)
+\set op2 random(1, 10)
 BEGIN ISOLATION LEVEL $iso;
 INSERT INTO poverty_aid.household (household_no, village_code, members, registered_on, exited_on)
   SELECT 'TALLY-C-' || :n, CASE WHEN :k % 2 = 0 THEN '$village' ELSE '$village2' END, 1 + :k % 6,
@@ -211,6 +250,19 @@ UPDATE poverty_aid.household SET members = members % 6 + 1
  WHERE household_no = 'TALLY-C-' || :n AND :op IN (7, 8) AND id = (SELECT max(id) FROM poverty_aid.household WHERE household_no = 'TALLY-C-' || :n);
 DELETE FROM poverty_aid.household
  WHERE household_no = 'TALLY-C-' || :n AND :op >= 9 AND id = (SELECT min(id) FROM poverty_aid.household WHERE household_no = 'TALLY-C-' || :n);
+INSERT INTO poverty_aid.employment (household_id, place, employed_on)
+  SELECT id, 'local', date '2014-01-01' + :k FROM poverty_aid.household WHERE household_no = 'TALLY-J-' || :j AND :op2 <= 4;
+UPDATE poverty_aid.household SET village_code = CASE WHEN village_code = '$village' THEN '$village2' ELSE '$village' END
+ WHERE household_no = 'TALLY-J-' || :j AND :op2 IN (5, 6);
+UPDATE poverty_aid.employment SET employed_on = employed_on + 40
+ WHERE :op2 = 7 AND id = (SELECT min(e.id) FROM poverty_aid.employment e JOIN poverty_aid.household h ON h.id = e.household_id
+                           WHERE h.household_no = 'TALLY-J-' || :j);
+UPDATE poverty_aid.employment SET household_id = (SELECT id FROM poverty_aid.household WHERE household_no = 'TALLY-J-' || (:j % 6 + 1))
+ WHERE :op2 = 8 AND id = (SELECT max(e.id) FROM poverty_aid.employment e JOIN poverty_aid.household h ON h.id = e.household_id
+                           WHERE h.household_no = 'TALLY-J-' || :j);
+DELETE FROM poverty_aid.employment
+ WHERE :op2 >= 9 AND id = (SELECT max(e.id) FROM poverty_aid.employment e JOIN poverty_aid.household h ON h.id = e.household_id
+                            WHERE h.household_no = 'TALLY-J-' || :j);
 COMMIT;
 SQL
 done
@@ -225,16 +277,22 @@ for f in rc ser; do
 	[ "$n ${failed:-0}" = "600 0" ] || grep -E 'ERROR|error' "$DIR/$f.out" | head -5 | sed 's/^/# /'
 done
 echo "# concurrent: $(sql "$DB" "SELECT count(*) || ' periods of ' || count(DISTINCT household_no) || ' households' FROM poverty_aid.household WHERE household_no LIKE 'TALLY-C-%'")"
+echo "# concurrent: $(sql "$DB" "SELECT count(*) || ' jobs of households ' || string_agg(DISTINCT h.household_no || ' in ' || h.village_code, ', ') FROM poverty_aid.employment e JOIN poverty_aid.household h ON h.id = e.household_id WHERE h.household_no LIKE 'TALLY-J-%'")"
+is "$(sql "$DB" "SELECT count(*) > 50 FROM poverty_aid.employment e JOIN poverty_aid.household h ON h.id = e.household_id WHERE h.household_no LIKE 'TALLY-J-%'")" "t" \
+	"the concurrent writers left jobs of the moving households"
 is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.household_tally_check()")" "0" \
-	"after 8 concurrent writers on the same households the tally equals the register"
-is "$(sql "$DB" "SET client_min_messages = error; SELECT pa_ref.differences('2016-06-30', 'village', '$(echo "$village" | cut -c1-6)')")" "0" \
-	"and the village report of their county equals the reference"
+	"after 8 concurrent writers on the same households and jobs the tally equals the register"
+is "$(sql "$DB" "SET client_min_messages = error; SELECT pa_ref.differences('2016-06-30', 'village', '$(echo "$village" | cut -c1-6)')
+	+ pa_ref.differences('2016-06-30', 'village', '$(echo "$village2" | cut -c1-6)')")" "0" \
+	"and the village reports of their two counties equal the reference"
 
 # Isolation levels.
 is "$(sql "$DB" "BEGIN ISOLATION LEVEL REPEATABLE READ; UPDATE poverty_aid.household SET members = members + 1 WHERE id = 1;
 	SELECT count(*) FROM poverty_aid.household_tally_check('2020-03-31'); ROLLBACK")" "0" "a write at REPEATABLE READ is taken, and tallied"
 is "$(sql "$DB" "BEGIN ISOLATION LEVEL SERIALIZABLE; UPDATE poverty_aid.household SET members = members + 1 WHERE id = 1;
 	SELECT count(*) FROM poverty_aid.household_tally_check('2020-03-31'); ROLLBACK")" "0" "a write at SERIALIZABLE is taken, and tallied"
+is "$(sql "$DB" "BEGIN ISOLATION LEVEL REPEATABLE READ; INSERT INTO poverty_aid.employment (household_id, place, employed_on) SELECT min(id), 'local', date '2020-03-02' FROM poverty_aid.household;
+	SELECT count(*) FROM poverty_aid.household_tally_check('2020-03-31'); ROLLBACK")" "0" "a job written at REPEATABLE READ is taken, and tallied"
 
 # Privileges: readers see their villages only; nobody writes the tally.
 county=$(echo "$village" | cut -c1-6)
@@ -242,6 +300,11 @@ sql postgres "CREATE ROLE pa_t_tally_clerk LOGIN; CREATE ROLE pa_t_tally_none LO
 sql "$DB" "SELECT poverty_aid.grant_profile('pa_t_tally_clerk', 'clerk', ARRAY['$county'])" >/dev/null
 is "$(sql "$DB" "SET ROLE pa_t_tally_clerk; SELECT count(*) FILTER (WHERE village_code NOT LIKE '$county%') || ' ' || (count(*) > 0)::text FROM poverty_aid.household_tally")" \
 	"0 true" "a clerk reads the tally of her county's villages only"
+is "$(sql "$DB" "BEGIN; SET ROLE pa_t_tally_clerk;
+	INSERT INTO poverty_aid.employment (household_id, place, employed_on)
+	  SELECT min(id), 'local', date '2020-03-03' FROM poverty_aid.household WHERE village_code LIKE '$county%';
+	RESET ROLE; SELECT count(*) FROM poverty_aid.household_tally_check('2020-03-31'); ROLLBACK")" "0" \
+	"a job a clerk records is tallied (the trigger writes the tally for her)"
 is "$(sqlv "$DB" "SET ROLE pa_t_tally_none; SELECT count(*) FROM poverty_aid.household_tally" 2>&1 | grep -o '42501' | head -1)" "42501" \
 	"a role without a profile cannot reach the tally (no USAGE on the schema)"
 sql "$DB" "GRANT USAGE ON SCHEMA poverty_aid TO pa_t_tally_none" >/dev/null
@@ -260,4 +323,7 @@ is "$(sql "$DB" "SELECT poverty_aid.household_tally_rebuild() > 0; SELECT count(
 	"household_tally_rebuild() recomputes it from the register"
 is "$(sql "$DB" "BEGIN; SET client_min_messages = warning; TRUNCATE poverty_aid.household CASCADE;
 	SELECT count(*) FROM poverty_aid.household_tally; ROLLBACK")" "0" "TRUNCATE household empties the tally"
+is "$(sql "$DB" "BEGIN; TRUNCATE poverty_aid.employment;
+	SELECT count(*) FROM poverty_aid.household_tally_check(); SELECT coalesce(sum(jobs), 0) || ' ' || (sum(periods) > 0) FROM poverty_aid.household_tally; ROLLBACK" | tr '\n' ' ')" "0 0 true " \
+	"TRUNCATE employment takes every job out of the tally and leaves the periods"
 done_testing

@@ -75,9 +75,9 @@ row_hashes() {
 	    EXECUTE format('SELECT count(*), md5(coalesce(string_agg(r::text, E''\n'' ORDER BY r::text), '''')) FROM (%s) r',
 	                   CASE WHEN t.relname = 'household_tally'
 	                        -- appended per statement: compare its sums per key
-	                        THEN 'SELECT village_code, grain, bucket, sum(periods), sum(exits), sum(members), sum(exit_members), sum(first_members)
+	                        THEN 'SELECT village_code, grain, bucket, sum(periods), sum(exits), sum(members), sum(exit_members), sum(first_members), sum(jobs)
 	                                FROM poverty_aid.household_tally GROUP BY 1, 2, 3
-	                               HAVING (sum(periods), sum(exits), sum(members), sum(exit_members), sum(first_members)) <> (0, 0, 0, 0, 0)'
+	                               HAVING (sum(periods), sum(exits), sum(members), sum(exit_members), sum(first_members), sum(jobs)) <> (0, 0, 0, 0, 0, 0)'
 	                        -- its write counter counts statements, not data
 	                        WHEN t.relname = 'household_tally_lock' THEN 'SELECT bucket FROM poverty_aid.household_tally_lock'
 	                        ELSE format('SELECT %s FROM poverty_aid.%I', cols, t.relname) END)

@@ -125,7 +125,6 @@ DECLARE
   year_start  date := make_date(y, 1, 1);
   feb_end     date := make_date(y, 3, 1) - 1;
   unit_level  @extschema@.region_level;
-  small_scope boolean := coalesce(scope_level >= 'county', false);
 BEGIN
   PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
   IF @extschema@.shard_is_coordinator() THEN
@@ -151,8 +150,9 @@ BEGIN
            @extschema@.exit_rate(l.listed_on, l.exited_on, as_of) FILTER (WHERE l.lvl = 'village') AS village_exit
       FROM lst l GROUP BY 1
   ), vil AS MATERIALIZED (
-    -- per village, from the household tally (52_household_tally.sql)
-    SELECT t.village_code, @extschema@.ratio(t.exits, t.periods) AS hh_exit, t.baseline, t.poor
+    -- per village, from the household tally (52_household_tally.sql): its
+    -- household periods and its jobs of the year
+    SELECT t.village_code, @extschema@.ratio(t.exits, t.periods) AS hh_exit, t.baseline, t.poor, t.jobs
       FROM @extschema@.household_tally_village(as_of, lo, hi) t
   ), hhg AS (
     SELECT @extschema@.report_group(v.village_code, by_level, scope) AS g,
@@ -247,23 +247,11 @@ BEGIN
       FROM fd LEFT JOIN tr ON tr.fund_id = fd.id
      GROUP BY 1
   ), jobg AS (
-    -- A county or smaller subtree looks its households' jobs up; a larger
-    -- one looks the household of each job of the year up, in the order of
-    -- household ids (a join would read every household of the subtree: 0.4 s
-    -- of the national report at scale 0.1 for 24,000 jobs; at scale 1 the
-    -- ordered lookups take 1.5 s, the join 2.1 s, unordered lookups 2.5 s).
-    -- The branch not taken is never run.
-    SELECT @extschema@.report_group(j.village_code, by_level, scope) AS g, count(*) AS jobs
-      FROM (SELECT h.village_code
-              FROM @extschema@.employment e JOIN @extschema@.household h ON h.id = e.household_id
-             WHERE small_scope AND e.employed_on BETWEEN year_start AND as_of AND h.village_code BETWEEN lo AND hi
-            UNION ALL
-            SELECT k.village_code
-              FROM (SELECT (SELECT h.village_code FROM @extschema@.household h WHERE h.id = e.household_id) AS village_code
-                      FROM (SELECT x.household_id FROM @extschema@.employment x
-                             WHERE NOT small_scope AND x.employed_on BETWEEN year_start AND as_of
-                             ORDER BY x.household_id) e) k
-             WHERE k.village_code BETWEEN lo AND hi) j
+    -- jobs of the year per village, from the tally too (a join of the year's
+    -- jobs with their households took 1.5 s of the national report and a
+    -- county's report one lookup per household at scale 1)
+    SELECT @extschema@.report_group(v.village_code, by_level, scope) AS g, sum(v.jobs) AS jobs
+      FROM vil v WHERE v.jobs <> 0
      GROUP BY 1
   ), saleg AS (
     SELECT @extschema@.report_group(s.region_code, by_level, scope) AS g, sum(s.amount) AS amount
