@@ -4,7 +4,9 @@
 # The reference is register_values() (the register part of
 # indicator_values()) as it was before the tally: the same function text
 # with the tally's per-village sums replaced by the plain SQL over household
-# it used to run (row_number() over each household's periods).  On the
+# and employment it used to run (row_number() over each household's
+# periods), and monitoring_values() without the tally's answer to whether
+# any household can have come back to poverty this year.  On the
 # sample data set, at 6 random dates and 6 edges of years and months, the
 # register indicators, by county and by village, must equal
 # the reference key by key; so after random inserts, updates and deletes of
@@ -74,6 +76,16 @@ BEGIN
   def := replace(def, call, plain);
   def := replace(def, 'FUNCTION poverty_aid.register_values(', 'FUNCTION pa_ref.register_values(');
   EXECUTE def;
+  -- monitoring_values() without the tally's answer to whether any household
+  -- can have come back this year: it always searches for earlier periods.
+  def := pg_get_functiondef('poverty_aid.monitoring_values(date, poverty_aid.region_level, text)'::regprocedure);
+  call := 'WHERE returns AND h.village_code';
+  IF position(call IN def) = 0 THEN
+    RAISE EXCEPTION 'monitoring_values() does not ask the household tally';
+  END IF;
+  def := replace(def, call, 'WHERE h.village_code');
+  def := replace(def, 'FUNCTION poverty_aid.monitoring_values(', 'FUNCTION pa_ref.monitoring_values(');
+  EXECUTE def;
 END
 $$;
 -- Every row of both for a date and grouping, as text, and whether they agree.
@@ -84,7 +96,13 @@ CREATE FUNCTION pa_ref.differences(d date, by_level poverty_aid.region_level DEF
      SELECT r::text FROM pa_ref.register_values(d, by_level, root) r)
     UNION ALL
     (SELECT r::text FROM pa_ref.register_values(d, by_level, root) r EXCEPT ALL
-     SELECT v::text FROM poverty_aid.register_values(d, by_level, root) v)) x
+     SELECT v::text FROM poverty_aid.register_values(d, by_level, root) v)
+    UNION ALL
+    (SELECT v::text FROM poverty_aid.monitoring_values(d, by_level, root) v EXCEPT ALL
+     SELECT r::text FROM pa_ref.monitoring_values(d, by_level, root) r)
+    UNION ALL
+    (SELECT r::text FROM pa_ref.monitoring_values(d, by_level, root) r EXCEPT ALL
+     SELECT v::text FROM poverty_aid.monitoring_values(d, by_level, root) v)) x
 $$;
 SQL
 ok $? "the reference implementation is created from register_values()'s own text"
@@ -108,7 +126,7 @@ compare_all() {	# compare_all WHAT — the register and by county at every date,
 		n=$((n + 1))
 		if [ "$diff" != 0 ]; then bad=$((bad + 1)); echo "#   $d by village: $diff rows differ"; fi
 	done
-	is "$bad" "0" "$1: register_values() equals the reference, every row, for the register and by county at $(echo $dates | wc -w) dates and by village at $(echo $village_dates | wc -w) ($n comparisons)"
+	is "$bad" "0" "$1: register_values() and monitoring_values() equal the reference, every row, for the register and by county at $(echo $dates | wc -w) dates and by village at $(echo $village_dates | wc -w) ($n comparisons)"
 }
 compare_all "sample"
 for d in 2014-12-31 2017-06-30 2020-03-31; do
@@ -211,6 +229,9 @@ is "$(grep -c ERROR "$DIR/writes.out")" "1" "no other statement failed"
 is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.household_tally_check()")" "0" \
 	"after inserts, updates, moves, renumbering, deletes, a failed statement and a rollback the tally equals the register"
 compare_all "after the writes"
+is "$(sql "$DB" "SET client_min_messages = error; SELECT sum(v.value) > 0 FROM unnest('{$(echo $dates | tr ' ' ',')}'::date[]) d
+	CROSS JOIN LATERAL poverty_aid.monitoring_values(d) v WHERE v.key = 'returned_to_poverty'")" "t" \
+	"after the writes some households came back at those dates: both ways of counting them were compared"
 
 before=$(sql "$DB" "SELECT count(*) FROM poverty_aid.household_tally")
 keys=$(sql "$DB" "SELECT count(*) FROM (SELECT DISTINCT village_code, grain, bucket FROM poverty_aid.household_tally) k")

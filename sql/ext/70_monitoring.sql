@@ -411,6 +411,7 @@ DECLARE
   hi          text := coalesce(@extschema@.region_subtree_end(scope), '999999999999');
   y           integer := extract(year FROM as_of)::integer;
   year_start  date := make_date(y, 1, 1);
+  returns     boolean;
 BEGIN
   PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
   -- A role that held a profile before the update to 1.1 cannot read the
@@ -426,6 +427,17 @@ BEGIN
             HINT = 'An administrator grants the role its profile again, which keeps its regions: SELECT poverty_aid.grant_profile(role, profile) FROM poverty_aid.role_profile;';
   END IF;
   PERFORM @extschema@.shard_local_only('monitoring_values');
+  -- Only a period that is not its household's first can be a return to
+  -- poverty (an earlier period exists).  The household tally's year row of
+  -- each village says whether the village registered any this year: the
+  -- members of the periods registered, less those of first periods (every
+  -- period has members).  None in the subtree in the whole year: no
+  -- household of it came back by the day, and the search for earlier
+  -- periods below (a probe per period registered this year, or a pass over
+  -- every period) is not run.  One row per village, whatever the day.
+  SELECT coalesce(sum(t.members) - sum(t.first_members), 0) <> 0 INTO returns
+    FROM @extschema@.household_tally t
+   WHERE t.grain = 'y' AND t.bucket = year_start AND t.village_code BETWEEN lo AND hi;
 
   RETURN QUERY
   WITH grp AS (
@@ -471,7 +483,7 @@ BEGIN
     SELECT @extschema@.report_group(h.village_code, by_level, scope) AS g,
            count(DISTINCT h.household_no) AS households
       FROM @extschema@.household h
-     WHERE h.village_code BETWEEN lo AND hi AND h.registered_on BETWEEN year_start AND as_of
+     WHERE returns AND h.village_code BETWEEN lo AND hi AND h.registered_on BETWEEN year_start AND as_of
        -- The earlier period's bounds against as_of follow from the two
        -- above; stated, they let the planner read only the periods exited
        -- by then (as of 2014-12-31, when every period is registered that
