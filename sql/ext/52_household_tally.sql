@@ -14,11 +14,11 @@
 --   grain 'd'  bucket = the day               events of that day
 --
 -- (an event is a period's registration day, with its members, its exit
--- day, and a job's first day).  A village's figures on a day D are the sums of its 'y' rows before
--- D's year, its 'm' rows of D's year before D's month and its 'd' rows of
--- D's month up to D: at most a few dozen rows per village whatever the
--- size of the register, instead of every household period; its jobs of the
--- year are the sums of the 'm' and 'd' rows alone.
+-- day, and a job's first day).  A village's figures on a day D are the sums
+-- of its 'y' rows before D's year, its 'm' rows of D's year before D's month
+-- and its 'd' rows of D's month up to D: at most a few dozen rows per
+-- village whatever the size of the register, instead of every household
+-- period; its jobs of the year are the sums of the 'm' and 'd' rows alone.
 --
 -- The table is append-only.  Statement triggers on household and employment
 -- add, for every insert, update or delete, the difference the statement made
