@@ -6,18 +6,20 @@
 # same function text with use_dist forced false, so that it always joins
 # household_income to household.  On the national data set at scale 0.002
 # (22 provinces, the 2019 incomes), at fixed and random dates, for the whole
-# register, by province, for a province, by county of a province and for a
-# county, income_values() must equal the reference row by row (every
+# register, by province, by prefecture, by county, for a province, by
+# prefecture and by county of a province, for a prefecture and by county of
+# it, and for a county, income_values() must equal the reference row by row (every
 # column, as text: the measures over the distribution are the same doubles
 # as over the incomes); so after random inserts, updates and deletes of
 # every kind (new years, incomes changed, years changed, incomes given to
-# other households, members changed, households moved to another province,
-# a failed statement, a rollback, a savepoint), after compaction, and after
+# other households, members changed, households moved to another province
+# or to another county of the same province, a failed statement, a
+# rollback, a savepoint), after compaction, and after
 # 8 concurrent pgbench clients writing incomes and members of the same few
 # households at READ COMMITTED, REPEATABLE READ and SERIALIZABLE together.
 # Also: income_distribution_check() agrees at every step, the real function
-# does read the distribution, TRUNCATE empties it, readers of a province see
-# only its rows and get the reference's figures, nobody writes it.
+# does read the distribution, TRUNCATE empties it, readers of a province or a
+# county see only its rows and get the reference's figures, nobody writes it.
 set -uo pipefail
 . "$(dirname "$0")/lib/tap.bash"
 
@@ -46,12 +48,17 @@ ok $? "the national data set loads at scale 0.002, the distribution filled by th
 
 P=520000			# a province (Guizhou) ...
 C=522327			# ... one of its counties (Ceheng)
+F=522300			# ... and its prefecture (Qianxinan)
 P2=530000			# another province (Yunnan)
 is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.income_distribution_check()")" "0" \
 	"after the load every year, province and income of the distribution equals the register's counts"
-is "$(sql "$DB" "SELECT (count(*) FILTER (WHERE province_code IS NULL) > 0) || ' ' || count(DISTINCT province_code)
-	  FROM poverty_aid.income_distribution")" "true 22" \
-	"the distribution has rows for the whole register and for each of the 22 provinces"
+is "$(sql "$DB" "SELECT (count(*) FILTER (WHERE region_code IS NULL) > 0) || ' '
+	  || count(DISTINCT region_code) FILTER (WHERE level = 'province') || ' '
+	  || (count(DISTINCT region_code) FILTER (WHERE level = 'county')
+	      = (SELECT count(DISTINCT poverty_aid.region_county_code(h.village_code)) FROM poverty_aid.household_income i
+	         JOIN poverty_aid.household h ON h.id = i.household_id))
+	  FROM poverty_aid.income_distribution")" "true 22 true" \
+	"the distribution has rows for the whole register, for each of the 22 provinces and for each county with incomes"
 is "$(sql "$DB" "SELECT (SELECT sum(households) || ' ' || sum(people) FROM poverty_aid.income_distribution_of(2019))
 	  = (SELECT count(*) || ' ' || sum(h.members) FROM poverty_aid.household_income i
 	     JOIN poverty_aid.household h ON h.id = i.household_id WHERE i.year = 2019)")" "t" \
@@ -62,11 +69,18 @@ is "$(sql "$DB" "SELECT count(*) FILTER (WHERE a IS DISTINCT FROM b) || ' ' || c
 	               (SELECT count(*) || ' ' || sum(h.members) FROM poverty_aid.household_income i
 	                  JOIN poverty_aid.household h ON h.id = i.household_id
 	                 WHERE i.year = 2019 AND h.village_code BETWEEN r.code AND poverty_aid.region_subtree_end(r.code)) AS b
-	          FROM poverty_aid.region r WHERE r.level = 'province') x")" "0 22" \
-	"income_distribution_of(2019, province) adds up to that province's 2019 incomes and their members, for each of the 22"
+	          FROM poverty_aid.region r WHERE r.level IN ('province', 'prefecture', 'county')
+	           AND EXISTS (SELECT 1 FROM poverty_aid.household h WHERE h.village_code BETWEEN r.code AND poverty_aid.region_subtree_end(r.code))) x")" \
+	"0 $(sql "$DB" "SELECT count(*) FROM poverty_aid.region r WHERE r.level IN ('province', 'prefecture', 'county')
+	  AND EXISTS (SELECT 1 FROM poverty_aid.household h WHERE h.village_code BETWEEN r.code AND poverty_aid.region_subtree_end(r.code))")" \
+	"income_distribution_of(2019, region) adds up to that region's 2019 incomes and their members, for each province, prefecture and county with households"
+is "$(sqlv "$DB" "SELECT * FROM poverty_aid.income_distribution_of(2019, (SELECT min(code) FROM poverty_aid.region WHERE level = 'village'))" 2>&1 | grep -o '22023\|no rows below the county\|is a village' | tr '\n' ' ')" \
+	"22023 no rows below the county is a village " \
+	"income_distribution_of() for a village: error 22023 naming the region's level"
 dist_line() {
-	echo "# distribution$1: $(sql "$DB" "SELECT count(*) || ' rows (' || count(*) FILTER (WHERE province_code IS NULL) || ' of the whole register, '
-	  || count(DISTINCT (year, province_code, per_capita_income)) || ' keys) for '
+	echo "# distribution$1: $(sql "$DB" "SELECT count(*) || ' rows (' || count(*) FILTER (WHERE region_code IS NULL) || ' of the whole register, '
+	  || count(*) FILTER (WHERE level = 'province') || ' of provinces, '
+	  || count(DISTINCT (year, region_code, per_capita_income)) || ' keys) for '
 	  || (SELECT count(*) FROM poverty_aid.household_income) || ' incomes, '
 	  || pg_size_pretty(pg_total_relation_size('poverty_aid.income_distribution')) || ' with its index'
 	  FROM poverty_aid.income_distribution")"
@@ -90,12 +104,14 @@ BEGIN
   EXECUTE def;
 END
 \$\$;
--- The groupings compared: the whole register, by province, a province, by
--- province within it, by county of it (the incomes in both), a county and
--- by village of it (the incomes in both), another province.
+-- The groupings compared: the whole register, by province, by prefecture,
+-- by county, a province, by province within it, by prefecture and by county
+-- of it, a prefecture, by county of it, a county and by village of it (the
+-- incomes in both), another province.
 CREATE TABLE pa_ref.combos (by_level poverty_aid.region_level, root text);
-INSERT INTO pa_ref.combos VALUES (NULL, NULL), ('province', NULL), (NULL, '$P'), ('province', '$P'),
-  ('county', '$P'), (NULL, '$C'), ('village', '$C'), (NULL, '$P2');
+INSERT INTO pa_ref.combos VALUES (NULL, NULL), ('province', NULL), ('prefecture', NULL), ('county', NULL),
+  (NULL, '$P'), ('province', '$P'), ('prefecture', '$P'), ('county', '$P'), (NULL, '$F'), ('county', '$F'),
+  (NULL, '$C'), ('village', '$C'), (NULL, '$P2');
 -- Every row of both for a date and grouping, as text; the rows that differ.
 CREATE FUNCTION pa_ref.differences(d date, by_level poverty_aid.region_level DEFAULT NULL, root text DEFAULT NULL)
   RETURNS bigint LANGUAGE sql AS \$\$
@@ -144,17 +160,20 @@ is "$(sql "$DB" "SELECT denominator > 0 FROM poverty_aid.income_values('2020-03-
 	"the comparisons are not empty: people with a 2019 income in county $C"
 
 # The real function reads the distribution: without it (rolled back) the
-# whole register and a province have no incomes, the reference and a county
-# still do.
+# whole register, a province, a prefecture, by county and a county have no
+# incomes, the reference and the villages of a county still do.
 is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution;
 	SELECT string_agg(coalesce(denominator::text, 'NULL'), ' ' ORDER BY n) FROM (
 	  SELECT 1 n, denominator FROM poverty_aid.income_values('2020-03-31') WHERE key = 'income_headcount_rate'
 	  UNION ALL SELECT 2, denominator FROM poverty_aid.income_values('2020-03-31', 'province') WHERE key = 'income_headcount_rate' AND region_code = '${P}000000'
 	  UNION ALL SELECT 3, denominator FROM poverty_aid.income_values('2020-03-31', NULL, '$P') WHERE key = 'income_headcount_rate'
 	  UNION ALL SELECT 4, (denominator > 0)::integer FROM pa_ref.income_values('2020-03-31') WHERE key = 'income_headcount_rate'
-	  UNION ALL SELECT 5, (denominator > 0)::integer FROM poverty_aid.income_values('2020-03-31', NULL, '$C') WHERE key = 'income_headcount_rate') x;
-	ROLLBACK")" "0 0 0 1 1" \
-	"with the distribution emptied (rolled back) income_values() of the register, by province and of a province finds no income: it reads the distribution (the reference and a county still do)"
+	  UNION ALL SELECT 5, denominator FROM poverty_aid.income_values('2020-03-31', NULL, '$F') WHERE key = 'income_headcount_rate'
+	  UNION ALL SELECT 6, sum(denominator) FROM poverty_aid.income_values('2020-03-31', 'county') WHERE key = 'income_headcount_rate'
+	  UNION ALL SELECT 7, denominator FROM poverty_aid.income_values('2020-03-31', NULL, '$C') WHERE key = 'income_headcount_rate'
+	  UNION ALL SELECT 8, (sum(denominator) > 0)::integer FROM poverty_aid.income_values('2020-03-31', 'village', '$C') WHERE key = 'income_headcount_rate') x;
+	ROLLBACK")" "0 0 0 1 0 0 0 1" \
+	"with the distribution emptied (rolled back) income_values() of the register, by province, of a province, of a prefecture, by county and of a county finds no income: it reads the distribution (the reference and the villages of a county still do)"
 
 # Random writes of every kind, each statement its own transaction, in one
 # session with a fixed seed.
@@ -202,6 +221,12 @@ UPDATE poverty_aid.household h SET village_code = (SELECT max(code) FROM poverty
 UPDATE poverty_aid.household h SET members = h.members + 1,
        village_code = (SELECT min(code) FROM poverty_aid.region WHERE level = 'village' AND code LIKE '62%')
  WHERE h.id % 31 = 6 AND h.village_code NOT LIKE '62%' AND EXISTS (SELECT 1 FROM poverty_aid.household_income i WHERE i.household_id = h.id);
+-- Moves to another county of the same province, both ways (county $C).
+UPDATE poverty_aid.household h SET village_code = (SELECT min(code) FROM poverty_aid.region WHERE level = 'village' AND code LIKE '${P:0:2}%' AND code NOT LIKE '$C%')
+ WHERE h.village_code LIKE '$C%' AND h.id % 6 = 1 AND EXISTS (SELECT 1 FROM poverty_aid.household_income i WHERE i.household_id = h.id);
+UPDATE poverty_aid.household h SET village_code = (SELECT max(code) FROM poverty_aid.region WHERE level = 'village' AND code LIKE '$C%')
+ WHERE h.village_code LIKE '${P:0:2}%' AND h.village_code NOT LIKE '$C%' AND h.id % 23 = 5
+   AND EXISTS (SELECT 1 FROM poverty_aid.household_income i WHERE i.household_id = h.id);
 UPDATE poverty_aid.household SET poverty_cause = 'other' WHERE id % 41 = 9;
 -- Incomes given to other households: 2019 incomes of the first province to
 -- households of the second without an income.
@@ -252,7 +277,7 @@ grep "ERROR" "$DIR/writes.out" | grep -v "division by zero" | sed 's/^/# /'
 is "$(grep -c ERROR "$DIR/writes.out")" "1" "no other statement failed"
 echo "# $(grep '^incomes' "$DIR/writes.out" | tr '\n' ' ')"
 is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.income_distribution_check()")" "0" \
-	"after inserts, updates of incomes, years and households, deletes, moves to another province, a failed statement, a rollback and a savepoint the distribution equals the register"
+	"after inserts, updates of incomes, years and households, deletes, moves to another province and county, a failed statement, a rollback and a savepoint the distribution equals the register"
 is "$(sql "$DB" "SELECT count(*) FROM generate_series(2016, 2021) y WHERE EXISTS (SELECT 1 FROM poverty_aid.income_distribution_of(y))")" "6" \
 	"the distribution has incomes in every year from 2016 to 2021"
 compare_all "after the writes"
@@ -261,15 +286,15 @@ dist_line " after the writes"
 # Compaction: the figures do not change.
 sql "$DB" "CREATE TABLE pa_ref.saved AS SELECT * FROM pa_ref.values_of('{$dates}')" >/dev/null
 before=$(sql "$DB" "SELECT count(*) FROM poverty_aid.income_distribution")
-keys=$(sql "$DB" "SELECT count(*) FROM (SELECT DISTINCT year, province_code, per_capita_income FROM poverty_aid.income_distribution) k")
-ok $([ "$keys" -lt "$before" ]; echo $?) "the writes appended rows: $before rows for $keys keys (year, province, income)"
+keys=$(sql "$DB" "SELECT count(*) FROM (SELECT DISTINCT year, level, region_code, per_capita_income FROM poverty_aid.income_distribution) k")
+ok $([ "$keys" -lt "$before" ]; echo $?) "the writes appended rows: $before rows for $keys keys (year, region, income)"
 is "$(sql "$DB" "SELECT rows_before || ' ' || (rows_after <= $keys) FROM poverty_aid.income_distribution_compact()")" "$before true" \
 	"income_distribution_compact() merges the $before rows into at most one per key"
 is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.income_distribution_check()")" "0" "after compaction the distribution still equals the register"
 is "$(sql "$DB" "SELECT (SELECT count(*) FROM (SELECT 1 FROM poverty_aid.income_distribution
-	  GROUP BY year, province_code, per_capita_income HAVING count(*) > 1) x)
+	  GROUP BY year, level, region_code, per_capita_income HAVING count(*) > 1) x)
 	  || ' ' || (SELECT count(*) FROM poverty_aid.income_distribution WHERE households = 0 AND people = 0)")" "0 0" \
-	"after compaction one row per year, province and income, and no empty row"
+	"after compaction one row per year, region and income, and no empty row"
 is "$(sql "$DB" "SET client_min_messages = error; SELECT count(*) FROM (
 	  (SELECT * FROM pa_ref.values_of('{$dates}') EXCEPT ALL SELECT * FROM pa_ref.saved)
 	  UNION ALL (SELECT * FROM pa_ref.saved EXCEPT ALL SELECT * FROM pa_ref.values_of('{$dates}'))) x")" "0" \
@@ -363,17 +388,19 @@ is "$(sql "$DB" "BEGIN; SET LOCAL session_replication_role = replica;
 sql postgres "CREATE ROLE pa_t_incdist_prov LOGIN; CREATE ROLE pa_t_incdist_county LOGIN; CREATE ROLE pa_t_incdist_none LOGIN" >/dev/null
 sql "$DB" "SELECT poverty_aid.grant_profile('pa_t_incdist_prov', 'clerk', ARRAY['$P']);
 	SELECT poverty_aid.grant_profile('pa_t_incdist_county', 'clerk', ARRAY['$C'])" >/dev/null
-is "$(sql "$DB" "SET ROLE pa_t_incdist_prov; SELECT count(*) FILTER (WHERE province_code IS NULL) || ' '
-	  || count(*) FILTER (WHERE province_code <> '${P}000000') || ' ' || (count(*) > 0)
-	  FROM poverty_aid.income_distribution")" "0 0 true" \
-	"a clerk of a province reads its province's rows of the distribution only, no row of the whole register"
-is "$(sql "$DB" "SET ROLE pa_t_incdist_county; SELECT count(*) FROM poverty_aid.income_distribution")" "0" \
-	"a clerk of a county reads no row of the distribution"
+is "$(sql "$DB" "SET ROLE pa_t_incdist_prov; SELECT count(*) FILTER (WHERE region_code IS NULL) || ' '
+	  || count(*) FILTER (WHERE region_code NOT LIKE '${P:0:2}%') || ' ' || (count(*) FILTER (WHERE level = 'province') > 0)
+	  || ' ' || (count(*) FILTER (WHERE level = 'county') > 0)
+	  FROM poverty_aid.income_distribution")" "0 0 true true" \
+	"a clerk of a province reads the rows of its province and of its counties only, no row of the whole register"
+is "$(sql "$DB" "SET ROLE pa_t_incdist_county; SELECT count(*) FILTER (WHERE region_code IS DISTINCT FROM '${C}000000') || ' ' || (count(*) > 0)
+	  FROM poverty_aid.income_distribution")" "0 true" \
+	"a clerk of a county reads its county's rows of the distribution only"
 values() {	# values ROLE FUNCTION DATE BY_LEVEL ROOT — the rows as text
 	sql "$DB" "SET client_min_messages = error; SET ROLE $1; SELECT string_agg(v::text, ' | ' ORDER BY v::text) FROM $2('$3', $4, $5) v"
 }
 for d in 2019-12-31 2020-12-31; do
-	for args in "NULL '$P'" "'province' '$P'" "'county' '$P'"; do
+	for args in "NULL '$P'" "'province' '$P'" "'county' '$P'" "NULL '$F'"; do
 		read -r lvl root <<<"$args"
 		is "$(values pa_t_incdist_prov poverty_aid.income_values $d "$lvl" "$root")" \
 			"$(values postgres pa_ref.income_values $d "$lvl" "$root")" \
@@ -388,10 +415,14 @@ for d in 2019-12-31 2020-12-31; do
 done
 is "$(sql "$DB" "SELECT (denominator > 0)::text FROM pa_ref.income_values('2020-12-31', NULL, '$C') WHERE key = 'income_headcount_rate'")" "true" \
 	"those comparisons are not empty (people with a 2020 income in county $C)"
-is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution WHERE province_code = '${P}000000';
+is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution WHERE region_code = '${P}000000';
 	SET LOCAL ROLE pa_t_incdist_prov;
 	SELECT denominator FROM poverty_aid.income_values('2019-12-31', NULL, '$P') WHERE key = 'income_headcount_rate'; ROLLBACK")" "0" \
 	"the clerk of the province reads the distribution too (its rows emptied, rolled back: no income)"
+is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution WHERE region_code = '${C}000000';
+	SET LOCAL ROLE pa_t_incdist_county;
+	SELECT denominator FROM poverty_aid.income_values('2019-12-31', NULL, '$C') WHERE key = 'income_headcount_rate'; ROLLBACK")" "0" \
+	"the clerk of the county reads the distribution too (its county's rows emptied, rolled back: no income)"
 # Who reads the whole register's rows: a viewer without assignments (read
 # scope NULL) and a role with BYPASSRLS, whatever its regions.
 sql postgres "CREATE ROLE pa_t_incdist_viewer LOGIN; CREATE ROLE pa_t_incdist_bypass LOGIN BYPASSRLS" >/dev/null
@@ -400,7 +431,7 @@ sql "$DB" "SELECT poverty_aid.grant_profile('pa_t_incdist_viewer', 'viewer');
 for role in pa_t_incdist_viewer pa_t_incdist_bypass; do
 	is "$(values $role poverty_aid.income_values 2019-12-31 NULL NULL)" "$(values postgres pa_ref.income_values 2019-12-31 NULL NULL)" \
 		"${role#pa_t_incdist_}: income_values('2019-12-31') for the whole register equals the reference's for a superuser"
-	is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution WHERE province_code IS NULL;
+	is "$(sql "$DB" "BEGIN; DELETE FROM poverty_aid.income_distribution WHERE region_code IS NULL;
 		SET LOCAL ROLE $role;
 		SELECT denominator FROM poverty_aid.income_values('2019-12-31') WHERE key = 'income_headcount_rate'; ROLLBACK")" "0" \
 		"${role#pa_t_incdist_} reads the whole register's rows of the distribution (emptied, rolled back: no income)"
@@ -409,7 +440,7 @@ sql "$DB" "GRANT USAGE ON SCHEMA poverty_aid TO pa_t_incdist_none" >/dev/null
 is "$(sql "$DB" "SET ROLE pa_t_incdist_none; SELECT count(*) FROM poverty_aid.income_distribution")" "0" \
 	"a role without a profile (given USAGE on the schema) reads no row of the distribution"
 for role in pa_t_incdist_none pa_t_incdist_prov; do
-	for stmt in "INSERT INTO poverty_aid.income_distribution VALUES (2019, NULL, 1000, 1, 1000)" \
+	for stmt in "INSERT INTO poverty_aid.income_distribution VALUES (2019, NULL, NULL, 1000, 1, 1000)" \
 		"UPDATE poverty_aid.income_distribution SET people = people + 1000" \
 		"DELETE FROM poverty_aid.income_distribution" "TRUNCATE poverty_aid.income_distribution" \
 		"SELECT poverty_aid.income_distribution_rebuild()" "SELECT * FROM poverty_aid.income_distribution_compact()"; do
@@ -420,7 +451,7 @@ is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.income_distribution_check()")"
 
 # Rebuild and truncate.
 rebuilt=$(sql "$DB" "SELECT poverty_aid.income_distribution_rebuild()")
-is "$(sql "$DB" "SELECT count(*) || ' ' || count(DISTINCT (year, province_code, per_capita_income)) || ' '
+is "$(sql "$DB" "SELECT count(*) || ' ' || count(DISTINCT (year, region_code, per_capita_income)) || ' '
 	  || (SELECT count(*) FROM poverty_aid.income_distribution_check()) FROM poverty_aid.income_distribution")" "$rebuilt $rebuilt 0" \
 	"income_distribution_rebuild() recomputes it from the register, one row per key"
 is "$(sql "$DB" "SET client_min_messages = error; SELECT count(*) FROM pa_ref.compare_all('{2019-12-31,2020-12-31}') WHERE diff <> 0")" "0" \

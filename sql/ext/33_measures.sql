@@ -283,13 +283,19 @@ DECLARE
   read_scope  text[] := CASE WHEN (SELECT r.rolsuper OR r.rolbypassrls FROM pg_catalog.pg_roles r
                                     WHERE r.rolname = CURRENT_USER) THEN NULL
                              ELSE @extschema@.region_read_scope(CURRENT_USER) END;
-  -- The whole register or a province, as a whole or by province, reads the
-  -- income distribution (53_income_distribution.sql) when the caller may
-  -- read all of it: one row per income, not per household.  The measures
-  -- over it equal those over the incomes, bit for bit.
-  use_dist    boolean := coalesce(by_level, 'province') = 'province'
+  -- The groups down to the county (the whole register, provinces,
+  -- prefectures, counties) read the income distribution
+  -- (53_income_distribution.sql) when the caller may read the whole
+  -- subtree: one row per income and region, not per household.  The
+  -- measures over it equal those over the incomes, bit for bit.  Its rows
+  -- read: the whole register's (dist_level NULL), the provinces' or the
+  -- counties' (for counties and prefectures).
+  dist_level  @extschema@.region_level := coalesce(by_level, scope_level);
+  use_dist    boolean := coalesce(dist_level <= 'county', true)
                          AND CASE WHEN scope IS NULL THEN read_scope IS NULL
-                                  ELSE scope_level = 'province' AND @extschema@.region_in_scope(scope, read_scope) END;
+                                  ELSE @extschema@.region_in_scope(scope, read_scope) END;
+  src_level   @extschema@.region_level := CASE WHEN dist_level = 'province' THEN 'province'
+                                               WHEN dist_level IS NOT NULL THEN 'county' END;
 BEGIN
   PERFORM @extschema@.report_check_arguments(as_of, by_level, scope);
 
@@ -301,20 +307,20 @@ BEGIN
      WHERE by_level IS NOT NULL AND r.level = by_level AND r.code BETWEEN lo AND hi
   ), inc AS (
     -- Rows of (group, income, line, people, households).  The distribution
-    -- (use_dist) gives one row per income; otherwise a county or smaller
-    -- subtree looks its households' incomes up by key (about 10 times
-    -- faster there) and a larger one joins the whole year (about 2.5 times
-    -- faster than lookups for the whole register), one row per household.
-    -- The branches not taken are never run.
-    SELECT CASE WHEN by_level IS NULL THEN coalesce(scope, '*') ELSE d.province_code END AS g,
+    -- (use_dist) gives one row per income and region; otherwise a subtree
+    -- below the county looks its households' incomes up by key and a
+    -- larger one (a reader who may not read all of it) joins the whole year
+    -- (about 2.5 times faster than lookups for the whole register), one row
+    -- per household.  The branches not taken are never run.
+    SELECT @extschema@.report_group(d.region_code, by_level, scope) AS g,
            d.per_capita_income::double precision AS y, z::double precision AS z,
            d.people AS members, d.households AS n
-      FROM (SELECT x.province_code, x.per_capita_income, sum(x.households) AS households, sum(x.people)::bigint AS people
+      FROM (SELECT x.region_code, x.per_capita_income, sum(x.households) AS households, sum(x.people)::bigint AS people
               FROM @extschema@.income_distribution x
              WHERE use_dist AND x.year = y
-               AND ((scope IS NULL AND by_level IS NULL AND x.province_code IS NULL)
-                    OR ((scope IS NOT NULL OR by_level IS NOT NULL) AND x.province_code BETWEEN lo AND hi))
-             GROUP BY x.province_code, x.per_capita_income
+               AND ((src_level IS NULL AND x.level IS NULL AND x.region_code IS NULL)
+                    OR (x.level = src_level AND x.region_code BETWEEN lo AND hi))
+             GROUP BY x.region_code, x.per_capita_income
             HAVING sum(x.households) <> 0 OR sum(x.people) <> 0) d
     UNION ALL
     SELECT @extschema@.report_group(h.village_code, by_level, scope),

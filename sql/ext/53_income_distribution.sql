@@ -1,16 +1,21 @@
--- The income distribution: what the income measures of a province or of
--- the whole register read instead of household_income.
+-- The income distribution: what the income measures of a county, a
+-- prefecture, a province or the whole register read instead of
+-- household_income.
 --
 -- The income measures of a year (headcount, FGT(1), FGT(2), Watts, Gini,
 -- mean income, mean shortfall) depend on the incomes only through the
 -- distribution: how many people (members) and households have each
--- per-capita income.  income_distribution holds it per year, per income and
--- for the whole register (province_code NULL) and for each province: for a
--- national register a few hundred thousand distinct incomes a year instead
--- of millions of incomes joined to their households.  The measures' sums
--- add w * t exactly and Gini merges equal incomes (src/poverty_measures.c),
--- so measures over the distribution equal the same measures over the
--- incomes bit for bit.
+-- per-capita income.  income_distribution holds it per year and income at
+-- three levels: the whole register (level and region_code NULL), each
+-- province and each county.  For a national register the whole register has
+-- a few hundred thousand distinct incomes a year instead of millions of
+-- incomes joined to their households; a county's incomes hardly repeat, but
+-- its rows lie together in the index, in income order, where its households'
+-- incomes are scattered over household_income (one lookup per household).
+-- A prefecture reads the rows of its counties.  The measures' sums add
+-- w * t exactly and Gini merges equal incomes (src/poverty_measures.c), so
+-- measures over the distribution equal the same measures over the incomes
+-- bit for bit.
 --
 -- The table is append-only, like the household tally: statement triggers on
 -- household_income (insert, update, delete) and on household (a change of
@@ -28,28 +33,33 @@
 
 CREATE TABLE @extschema@.income_distribution (
   year              integer NOT NULL,
-  province_code     text,
+  level             @extschema@.region_level,
+  region_code       text,
   per_capita_income numeric(14, 2) NOT NULL,
   households        integer NOT NULL,
-  people            bigint NOT NULL
+  people            bigint NOT NULL,
+  CONSTRAINT income_distribution_level_check
+    CHECK (CASE WHEN level IS NULL THEN region_code IS NULL
+                ELSE level IN ('province', 'county') AND @extschema@.region_code_level(region_code) = level END)
 );
-CREATE INDEX income_distribution_idx ON @extschema@.income_distribution (year, province_code, per_capita_income);
+CREATE INDEX income_distribution_idx ON @extschema@.income_distribution (year, level, region_code, per_capita_income);
 COMMENT ON TABLE @extschema@.income_distribution IS
-  'How many households and people have each per-capita income of household_income, per year, for the whole register and per province, kept by triggers on household_income and household: what income_values() reads for the whole register and for a province. Append-only rows of differences (signed)';
+  'How many households and people have each per-capita income of household_income, per year, for the whole register, per province and per county, kept by triggers on household_income and household: what income_values() reads for the whole register, a province, a prefecture (its counties'' rows) and a county. Append-only rows of differences (signed)';
 COMMENT ON COLUMN @extschema@.income_distribution.year IS 'Year of the incomes';
-COMMENT ON COLUMN @extschema@.income_distribution.province_code IS 'Province of the households (12 digits); NULL: the whole register';
+COMMENT ON COLUMN @extschema@.income_distribution.level IS 'Level of region_code: province or county; NULL: the whole register';
+COMMENT ON COLUMN @extschema@.income_distribution.region_code IS 'Province or county of the households (12 digits); NULL: the whole register';
 COMMENT ON COLUMN @extschema@.income_distribution.per_capita_income IS 'Per-capita income, yuan';
 COMMENT ON COLUMN @extschema@.income_distribution.households IS 'Households with that income (a difference: negative for incomes removed)';
 COMMENT ON COLUMN @extschema@.income_distribution.people IS 'Members of those households (a difference)';
 
--- A province's rows are readable inside the role's read scope; the whole
--- register's only by a role that may read all of it.
+-- A province's or a county's rows are readable inside the role's read
+-- scope; the whole register's only by a role that may read all of it.
 ALTER TABLE @extschema@.income_distribution ENABLE ROW LEVEL SECURITY;
 CREATE POLICY income_distribution_read ON @extschema@.income_distribution FOR SELECT
-  USING (CASE WHEN province_code IS NULL THEN (SELECT @extschema@.region_read_scope(CURRENT_USER)) IS NULL
-              ELSE @extschema@.region_in_scope(province_code, (SELECT @extschema@.region_read_scope(CURRENT_USER))) END);
+  USING (CASE WHEN region_code IS NULL THEN (SELECT @extschema@.region_read_scope(CURRENT_USER)) IS NULL
+              ELSE @extschema@.region_in_scope(region_code, (SELECT @extschema@.region_read_scope(CURRENT_USER))) END);
 COMMENT ON POLICY income_distribution_read ON @extschema@.income_distribution IS
-  'A province''s rows inside the role''s read scope (region_read_scope); the whole register''s rows only with the whole register in scope';
+  'A province''s or county''s rows inside the role''s read scope (region_read_scope); the whole register''s rows only with the whole register in scope';
 GRANT SELECT ON @extschema@.income_distribution TO PUBLIC;
 
 -- The statement that appends the distribution of signed incomes (a query
@@ -59,16 +69,18 @@ GRANT SELECT ON @extschema@.income_distribution TO PUBLIC;
 CREATE FUNCTION @extschema@.income_distribution_append(incomes text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN pg_catalog.format($q$
-    INSERT INTO @extschema@.income_distribution (year, province_code, per_capita_income, households, people)
-    SELECT s.year, p.code, s.per_capita_income, sum(s.sign)::integer, sum(s.sign * s.members)
+    INSERT INTO @extschema@.income_distribution (year, level, region_code, per_capita_income, households, people)
+    SELECT s.year, p.level, p.code, s.per_capita_income, sum(s.sign)::integer, sum(s.sign * s.members)
       FROM (%s) s
-     CROSS JOIN LATERAL (VALUES (NULL::text),
-                                (@extschema@.region_ancestor_code(s.village_code, 'province'))) AS p (code)
-     GROUP BY 1, 2, 3
+     CROSS JOIN LATERAL (VALUES (NULL::@extschema@.region_level, NULL::text),
+                                ('province', @extschema@.region_ancestor_code(s.village_code, 'province')),
+                                ('county', @extschema@.region_ancestor_code(s.village_code, 'county'))) AS p (level, code)
+     WHERE p.level IS NULL OR p.code IS NOT NULL
+     GROUP BY 1, 2, 3, 4
     HAVING sum(s.sign) <> 0 OR sum(s.sign * s.members) <> 0
-     ORDER BY 1, 2, 3$q$, incomes);
+     ORDER BY 1, 2, 3, 4$q$, incomes);
 COMMENT ON FUNCTION @extschema@.income_distribution_append(text) IS
-  'Internal to the income distribution: the INSERT that appends signed incomes (a query given as text) as rows of the whole register and of their province';
+  'Internal to the income distribution: the INSERT that appends signed incomes (a query given as text) as rows of the whole register, of their province and of their county';
 
 -- Writes to household_income: the statement's new incomes count, its old
 -- ones are taken away, each with its household's members and village now.
@@ -111,9 +123,9 @@ COMMENT ON FUNCTION @extschema@.income_distribution_income_trigger() IS
 REVOKE EXECUTE ON FUNCTION @extschema@.income_distribution_income_trigger() FROM PUBLIC;
 
 -- Updates of household: a household whose members or village changed moves
--- its incomes from the old weight and province to the new.  (A household
--- with incomes cannot be deleted, nor its id changed: household_income
--- references it.)  The household tally's trigger has already updated the
+-- its incomes from the old weight, province and county to the new.  (A
+-- household with incomes cannot be deleted, nor its id changed:
+-- household_income references it.)  The household tally's trigger has already updated the
 -- lock rows of these households (its name sorts first).
 CREATE FUNCTION @extschema@.income_distribution_household_trigger() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS
@@ -158,28 +170,42 @@ ALTER TABLE @extschema@.household_income ENABLE ALWAYS TRIGGER income_distributi
 ALTER TABLE @extschema@.household_income ENABLE ALWAYS TRIGGER income_distribution_truncate;
 ALTER TABLE @extschema@.household ENABLE ALWAYS TRIGGER income_distribution_household;
 
--- The distribution of one year for the whole register (province NULL) or a
--- province: one row per income with people or households.
-CREATE FUNCTION @extschema@.income_distribution_of(year integer, province_code text DEFAULT NULL)
+-- The distribution of one year for the whole register (NULL), a province,
+-- a prefecture (the rows of its counties) or a county: one row per income
+-- with people or households.
+CREATE FUNCTION @extschema@.income_distribution_of(year integer, region_code text DEFAULT NULL)
   RETURNS TABLE (per_capita_income numeric, households bigint, people bigint)
-  LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-  SELECT d.per_capita_income, sum(d.households), sum(d.people)::bigint
+  LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS
+$$
+#variable_conflict use_column
+DECLARE
+  code  text := @extschema@.region_code(income_distribution_of.region_code);
+  lvl   @extschema@.region_level := @extschema@.region_code_level(code);
+BEGIN
+  IF lvl > 'county' THEN
+    RAISE EXCEPTION 'the income distribution has no rows below the county'
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = pg_catalog.format('Region %s is a %s.', code, lvl),
+            HINT = 'Give the code of a county, prefecture or province, or NULL for the whole register.';
+  END IF;
+  RETURN QUERY
+  SELECT d.per_capita_income, sum(d.households)::bigint, sum(d.people)::bigint
     FROM @extschema@.income_distribution d
    WHERE d.year = income_distribution_of.year
-     -- (not IS NOT DISTINCT FROM: this form reaches the index)
-     AND (d.province_code = income_distribution_of.province_code
-          OR (income_distribution_of.province_code IS NULL AND d.province_code IS NULL))
+     AND ((code IS NULL AND d.level IS NULL AND d.region_code IS NULL)
+          OR (d.level = CASE WHEN lvl = 'province' THEN 'province' ELSE 'county' END::@extschema@.region_level
+              AND d.region_code BETWEEN code AND @extschema@.region_subtree_end(code)))
    GROUP BY d.per_capita_income
   HAVING sum(d.households) <> 0 OR sum(d.people) <> 0
    ORDER BY d.per_capita_income;
-END;
+END
+$$;
 COMMENT ON FUNCTION @extschema@.income_distribution_of(integer, text) IS
-  'The income distribution of a year from income_distribution, for the whole register (NULL) or a province (12-digit code): per per-capita income, the households and people (members) with it. Equal to the same counts over household_income (income_distribution_check())';
+  'The income distribution of a year from income_distribution, for the whole register (NULL), a province, a prefecture or a county (code of 6, 9 or 12 digits; below the county: error 22023): per per-capita income, the households and people (members) with it. Equal to the same counts over household_income (income_distribution_check())';
 
 -- The register's own distribution, to check the summary against.
 CREATE FUNCTION @extschema@.income_distribution_check()
-  RETURNS TABLE (year integer, province_code text, per_capita_income numeric,
+  RETURNS TABLE (year integer, region_code text, per_capita_income numeric,
                  in_summary bigint[], in_register bigint[])
   LANGUAGE sql STABLE
 BEGIN ATOMIC
@@ -187,11 +213,13 @@ BEGIN ATOMIC
     SELECT i.year, p.code, i.per_capita_income, count(*) AS households, sum(h.members)::bigint AS people
       FROM @extschema@.household_income i
       JOIN @extschema@.household h ON h.id = i.household_id
-     CROSS JOIN LATERAL (VALUES (NULL::text),
-                                (@extschema@.region_ancestor_code(h.village_code, 'province'))) AS p (code)
+     CROSS JOIN LATERAL (VALUES (true, NULL::text),
+                                (false, @extschema@.region_ancestor_code(h.village_code, 'province')),
+                                (false, @extschema@.region_ancestor_code(h.village_code, 'county'))) AS p (whole, code)
+     WHERE p.whole OR p.code IS NOT NULL
      GROUP BY 1, 2, 3
   ), summ AS (
-    SELECT d.year, d.province_code AS code, d.per_capita_income,
+    SELECT d.year, d.region_code AS code, d.per_capita_income,
            sum(d.households) AS households, sum(d.people)::bigint AS people
       FROM @extschema@.income_distribution d
      GROUP BY 1, 2, 3
@@ -207,7 +235,7 @@ BEGIN ATOMIC
    ORDER BY 1, 2, 3;
 END;
 COMMENT ON FUNCTION @extschema@.income_distribution_check() IS
-  'Differences between income_distribution and household_income (no rows: they agree): per year, province (NULL: the whole register) and per-capita income, the households and people of the summary and of the register. Reads the rows the caller may read (a role without the whole register in scope sees differences for it)';
+  'Differences between income_distribution and household_income (no rows: they agree): per year, province or county (NULL: the whole register) and per-capita income, the households and people of the summary and of the register. Reads the rows the caller may read (a role without the whole register in scope sees differences for it)';
 
 CREATE FUNCTION @extschema@.income_distribution_rebuild() RETURNS bigint
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS
@@ -239,12 +267,12 @@ BEGIN
   WITH gone AS (
     DELETE FROM @extschema@.income_distribution RETURNING *
   ), merged AS (
-    INSERT INTO @extschema@.income_distribution (year, province_code, per_capita_income, households, people)
-    SELECT g.year, g.province_code, g.per_capita_income, sum(g.households), sum(g.people)
+    INSERT INTO @extschema@.income_distribution (year, level, region_code, per_capita_income, households, people)
+    SELECT g.year, g.level, g.region_code, g.per_capita_income, sum(g.households), sum(g.people)
       FROM gone g
-     GROUP BY 1, 2, 3
+     GROUP BY 1, 2, 3, 4
     HAVING sum(g.households) <> 0 OR sum(g.people) <> 0
-     ORDER BY 1, 2, 3
+     ORDER BY 1, 2, 3, 4
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM merged) INTO rows_before, rows_after;
@@ -252,5 +280,5 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.income_distribution_compact() IS
-  'Merges the rows of income_distribution that share a year, province and income into one (each write to household_income appends rows); returns the rows before and after. Reports give the same figures before and after; run it now and then (e.g. nightly with pg_cron). Superuser or the extension''s owner';
+  'Merges the rows of income_distribution that share a year, region and income into one (each write to household_income appends rows); returns the rows before and after. Reports give the same figures before and after; run it now and then (e.g. nightly with pg_cron). Superuser or the extension''s owner';
 REVOKE EXECUTE ON FUNCTION @extschema@.income_distribution_compact() FROM PUBLIC;
