@@ -448,6 +448,12 @@ for role in pa_t_incdist_none pa_t_incdist_prov; do
 	done
 done
 is "$(sql "$DB" "SELECT count(*) FROM poverty_aid.income_distribution_check()")" "0" "after those attempts the distribution still equals the register"
+# The level and the code of a row agree (even a superuser's stray insert).
+for row in "2019, 'county', NULL" "2019, NULL, '${P}000000'" "2019, 'province', '${C}000000'" "2019, 'prefecture', '${F}000000'"; do
+	is "$(sqlv "$DB" "INSERT INTO poverty_aid.income_distribution VALUES ($row, 1000, 1, 3)" 2>&1 | grep -o '23514.*income_distribution_level_check"' | head -1)" \
+		"23514: new row for relation \"income_distribution\" violates check constraint \"income_distribution_level_check\"" \
+		"a row ($row) whose level and region disagree is refused (23514)"
+done
 
 # Rebuild and truncate.
 rebuilt=$(sql "$DB" "SELECT poverty_aid.income_distribution_rebuild()")

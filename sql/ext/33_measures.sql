@@ -307,11 +307,12 @@ BEGIN
      WHERE by_level IS NOT NULL AND r.level = by_level AND r.code BETWEEN lo AND hi
   ), inc AS (
     -- Rows of (group, income, line, people, households).  The distribution
-    -- (use_dist) gives one row per income and region; otherwise a subtree
-    -- below the county looks its households' incomes up by key and a
-    -- larger one (a reader who may not read all of it) joins the whole year
-    -- (about 2.5 times faster than lookups for the whole register), one row
-    -- per household.  The branches not taken are never run.
+    -- (use_dist) gives one row per income and region.  Otherwise (groups
+    -- below the county, or a reader who may not read the whole subtree) a
+    -- county or smaller subtree looks its households' incomes up by key and
+    -- a larger one joins the whole year (about 2.5 times faster than
+    -- lookups for the whole register), one row per household.  The
+    -- branches not taken are never run.
     SELECT @extschema@.report_group(d.region_code, by_level, scope) AS g,
            d.per_capita_income::double precision AS y, z::double precision AS z,
            d.people AS members, d.households AS n

@@ -40,7 +40,8 @@ CREATE TABLE @extschema@.income_distribution (
   people            bigint NOT NULL,
   CONSTRAINT income_distribution_level_check
     CHECK (CASE WHEN level IS NULL THEN region_code IS NULL
-                ELSE level IN ('province', 'county') AND @extschema@.region_code_level(region_code) = level END)
+                ELSE coalesce(level IN ('province', 'county')
+                              AND @extschema@.region_code_level(region_code) = level, false) END)
 );
 CREATE INDEX income_distribution_idx ON @extschema@.income_distribution (year, level, region_code, per_capita_income);
 COMMENT ON TABLE @extschema@.income_distribution IS
